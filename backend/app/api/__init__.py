@@ -1,0 +1,1 @@
+"""Shared pieces of the JSON API: envelope helpers, schemas, validation hooks."""

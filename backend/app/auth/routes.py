@@ -1,0 +1,123 @@
+"""Register, login, refresh (rotating), logout and the learner's own profile."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_jwt_extended import current_user, get_jwt, jwt_required
+from spectree import Response
+
+from backend.app.api.envelope import ok
+from backend.app.api.schemas import ErrorResponse
+from backend.app.auth import bp
+from backend.app.auth.refresh_tokens import RefreshTokenStore
+from backend.app.auth.schemas import (
+    EmptyResponse,
+    LoginRequest,
+    RegisterRequest,
+    TokenResponse,
+    UpdateMeRequest,
+    UserResponse,
+)
+from backend.app.auth.tokens import issue_token_pair
+from backend.app.auth.users import UserRepository
+from backend.app.errors import APIError
+from backend.app.extensions import client_ip, limiter, spec
+from backend.app.storage.db import get_db
+
+_INVALID_CREDENTIALS = "Invalid username or password."
+_BEARER = [{"bearer": []}]
+
+
+def _login_limit() -> str:
+    return current_app.config["SETTINGS"].RATE_LIMIT_LOGIN
+
+
+def _login_username_key() -> str:
+    body = request.get_json(silent=True)
+    username = body.get("username") if isinstance(body, dict) else None
+    return f"user:{username.lower()[:64]}" if isinstance(username, str) else f"ip:{client_ip()}"
+
+
+def _passwords():
+    return current_app.extensions["tutor.passwords"]
+
+
+@bp.post("/register")
+@limiter.limit(_login_limit, key_func=client_ip, scope="register-ip")
+@spec.validate(
+    json=RegisterRequest,
+    resp=Response(HTTP_201=UserResponse, HTTP_409=ErrorResponse),
+    tags=["auth"],
+)
+def register(json: RegisterRequest):
+    """Create an account."""
+    user = UserRepository(get_db()).create(json.username, _passwords().hash(json.password))
+    return ok({"user": user.to_public()}, status=201)
+
+
+@bp.post("/login")
+@limiter.limit(_login_limit, key_func=client_ip, scope="login-ip")
+@limiter.limit(_login_limit, key_func=_login_username_key, scope="login-user")
+@spec.validate(
+    json=LoginRequest, resp=Response(HTTP_200=TokenResponse, HTTP_401=ErrorResponse), tags=["auth"]
+)
+def login(json: LoginRequest):
+    """Exchange credentials for an access + refresh token pair."""
+    users = UserRepository(get_db())
+    user = users.by_username(json.username)
+    # Unknown users are checked against a dummy hash: same body, same time.
+    if not _passwords().verify(user.password_hash if user else None, json.password):
+        raise APIError(401, "UNAUTHORIZED", _INVALID_CREDENTIALS)
+    if _passwords().needs_rehash(user.password_hash):
+        users.update(user.id, password_hash=_passwords().hash(json.password))
+    return ok(issue_token_pair(user))
+
+
+@bp.post("/refresh")
+@jwt_required(refresh=True)
+@spec.validate(
+    resp=Response(HTTP_200=TokenResponse, HTTP_401=ErrorResponse), tags=["auth"], security=_BEARER
+)
+def refresh():
+    """Rotate the refresh token (sent as Bearer): the old one stops working."""
+    consumed = RefreshTokenStore(get_db()).consume(get_jwt()["jti"])
+    if consumed is None:
+        raise APIError(401, "UNAUTHORIZED", "The refresh token is no longer valid.")
+    return ok(issue_token_pair(current_user, family_id=consumed.family_id))
+
+
+@bp.post("/logout")
+@jwt_required(refresh=True)
+@spec.validate(
+    resp=Response(HTTP_200=EmptyResponse, HTTP_401=ErrorResponse), tags=["auth"], security=_BEARER
+)
+def logout():
+    """Revoke the refresh token sent as Bearer."""
+    RefreshTokenStore(get_db()).revoke(get_jwt()["jti"])
+    return ok({})
+
+
+@bp.get("/me")
+@jwt_required()
+@spec.validate(
+    resp=Response(HTTP_200=UserResponse, HTTP_401=ErrorResponse), tags=["auth"], security=_BEARER
+)
+def me():
+    """The signed-in user."""
+    return ok({"user": current_user.to_public()})
+
+
+@bp.patch("/me")
+@jwt_required()
+@spec.validate(
+    json=UpdateMeRequest,
+    resp=Response(HTTP_200=UserResponse, HTTP_401=ErrorResponse),
+    tags=["auth"],
+    security=_BEARER,
+)
+def update_me(json: UpdateMeRequest):
+    """Change the learner's level (beginner or advanced)."""
+    user = UserRepository(get_db()).update(current_user.id, user_type=json.user_type)
+    if user is None:
+        raise APIError(401, "UNAUTHORIZED", "The account no longer exists.")
+    return ok({"user": user.to_public()})

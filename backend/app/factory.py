@@ -1,0 +1,66 @@
+"""Assemble the Flask app from small register_* steps."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from backend.app.auth import bp as auth_bp
+from backend.app.auth.passwords import PasswordService
+from backend.app.auth.tokens import register_jwt
+from backend.app.config import Settings
+from backend.app.errors import register_error_handlers
+from backend.app.extensions import limiter, spec
+from backend.app.limits.run_slots import RunSlots
+from backend.app.observability.logging_setup import configure_logging
+from backend.app.routes.system import bp as system_bp
+from backend.app.storage.db import register_database
+from backend.app.web.frontend import register_frontend
+from backend.app.web.json_body import register_json_body_guard
+from backend.app.web.request_context import register_request_context
+from backend.app.web.security import register_security
+
+
+def build_app(settings: Settings | None = None) -> Flask:
+    """The whole application, configured by `settings` (default: the environment)."""
+    settings = settings or Settings()
+    settings.validate_for_startup()
+    configure_logging(settings.LOG_LEVEL)
+
+    app = Flask("backend.app")
+    app.config["SETTINGS"] = settings
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    register_request_context(app)
+    register_security(app)
+    register_json_body_guard(app)
+    register_error_handlers(app)
+    register_database(app)
+    register_services(app)
+    register_jwt(app)
+    register_rate_limits(app)
+    register_blueprints(app)
+    return app
+
+
+def register_services(app: Flask) -> None:
+    """Shared per-process services the routes use."""
+    settings = app.config["SETTINGS"]
+    app.extensions["tutor.passwords"] = PasswordService(testing=settings.is_testing)
+    app.extensions["tutor.run_slots"] = RunSlots(
+        app.extensions["tutor.db"], settings.MAX_CONCURRENT_RUNS_PER_USER
+    )
+
+
+def register_rate_limits(app: Flask) -> None:
+    """Flask-Limiter on RATELIMIT_STORAGE_URI (memory: per worker; redis: shared)."""
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["SETTINGS"].RATELIMIT_STORAGE_URI
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every blueprint, then document them all in one OpenAPI document."""
+    app.register_blueprint(system_bp)
+    app.register_blueprint(auth_bp)
+    spec.register(app)
+    # Last: the page route only answers paths no other route claimed.
+    register_frontend(app)

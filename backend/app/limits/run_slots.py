@@ -1,0 +1,103 @@
+"""MAX_CONCURRENT_RUNS_PER_USER: a shared count of running generations per user.
+
+Runs outlive their request (a stream's producer keeps going after the POST), so a slot is
+a row in the shared database with a lease: the producer renews it while it works and
+releases it when done; a worker that died leaves a lease that simply lapses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from backend.app.errors import APIError
+from backend.app.storage.db import Database
+from backend.app.storage.models import ActiveRun, User
+
+DEFAULT_LEASE_SECONDS = 60.0
+RETRY_AFTER_SECONDS = 5
+
+
+class RunSlots:
+    """Acquire, renew and release a user's run slots atomically across workers."""
+
+    def __init__(self, db: Database, cap: int) -> None:
+        self._db = db
+        self.cap = cap
+
+    def try_acquire(
+        self, user_id: str, run_id: str, kind: str, lease_seconds: float = DEFAULT_LEASE_SECONDS
+    ) -> bool:
+        """Take a slot for `run_id`; False when the user already runs `cap` generations."""
+        now = time.time()
+        with self._db.transaction() as session:
+            # Serialise a user's acquisitions: a row lock on Postgres; on SQLite the first
+            # write below takes the database's write lock for the rest of the transaction.
+            session.execute(select(User.id).where(User.id == user_id).with_for_update())
+            session.execute(
+                delete(ActiveRun).where(
+                    ActiveRun.user_id == user_id, ActiveRun.lease_expires_at <= now
+                )
+            )
+            running = session.scalar(
+                select(func.count()).select_from(ActiveRun).where(ActiveRun.user_id == user_id)
+            )
+            if running >= self.cap:
+                return False
+            session.add(
+                ActiveRun(
+                    run_id=run_id, user_id=user_id, kind=kind, lease_expires_at=now + lease_seconds
+                )
+            )
+        return True
+
+    def acquire(self, user_id: str, run_id: str, kind: str, **lease) -> None:
+        """Like try_acquire, but answer 429 RATE_LIMITED when the cap is reached."""
+        if not self.try_acquire(user_id, run_id, kind, **lease):
+            raise APIError(
+                429,
+                "RATE_LIMITED",
+                f"At most {self.cap} generations can run at once. Wait for one to finish.",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+
+    def renew(self, run_id: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+        """Extend the lease of a run that is still working."""
+        with self._db.transaction() as session:
+            session.execute(
+                update(ActiveRun)
+                .where(ActiveRun.run_id == run_id)
+                .values(lease_expires_at=time.time() + lease_seconds)
+            )
+
+    def release(self, run_id: str) -> None:
+        """Free the slot (idempotent)."""
+        with self._db.transaction() as session:
+            session.execute(delete(ActiveRun).where(ActiveRun.run_id == run_id))
+
+    def running(self, user_id: str) -> int:
+        """How many unexpired runs the user has."""
+        with self._db.transaction() as session:
+            return session.scalar(
+                select(func.count())
+                .select_from(ActiveRun)
+                .where(ActiveRun.user_id == user_id, ActiveRun.lease_expires_at > time.time())
+            )
+
+    @contextmanager
+    def hold(self, user_id: str, run_id: str, kind: str) -> Iterator[None]:
+        """Hold a slot for the duration of a synchronous generation."""
+        self.acquire(user_id, run_id, kind)
+        try:
+            yield
+        finally:
+            self.release(run_id)
+
+
+def get_run_slots() -> RunSlots:
+    """The current app's run-slot counter."""
+    return current_app.extensions["tutor.run_slots"]

@@ -1,0 +1,90 @@
+"""Health, readiness, product metadata, metrics and the docs entry point."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
+from pydantic import BaseModel
+from spectree import Response as SpecResponse
+
+from backend.app.api.envelope import ok
+from backend.app.api.schemas import envelope
+from backend.app.errors import APIError
+from backend.app.extensions import limiter, spec
+from backend.app.observability.metrics import render_metrics
+from backend.app.storage.db import get_db
+from backend.app.version import VERSION
+
+bp = Blueprint("system", __name__)
+log = logging.getLogger(__name__)
+
+
+class Meta(BaseModel):
+    """What the client shows about the running product."""
+
+    llm_provider: str
+    offline: bool
+    version: str
+
+
+class Status(BaseModel):
+    """A probe's verdict."""
+
+    status: str
+
+
+@bp.get("/healthz")
+@limiter.exempt
+@spec.validate(resp=SpecResponse(HTTP_200=envelope("HealthResponse", Status)), tags=["system"])
+def healthz():
+    """Liveness: the process answers."""
+    return ok({"status": "ok"})
+
+
+@bp.get("/readyz")
+@limiter.exempt
+@spec.validate(resp=SpecResponse(HTTP_200=envelope("ReadyResponse", Status)), tags=["system"])
+def readyz():
+    """Readiness: the database answers."""
+    try:
+        get_db().ping()
+    except Exception:
+        log.exception("Readiness check failed: database unavailable")
+        raise APIError(503, "UPSTREAM_UNAVAILABLE", "The database is unavailable.") from None
+    return ok({"status": "ready"})
+
+
+@bp.get("/api/v1/meta")
+@spec.validate(resp=SpecResponse(HTTP_200=envelope("MetaResponse", Meta)), tags=["system"])
+def meta():
+    """Which model provider serves this instance, and the product version."""
+    provider = current_app.config["SETTINGS"].LLM_PROVIDER
+    return ok({"llm_provider": provider, "offline": provider == "offline", "version": VERSION})
+
+
+@bp.get("/api/v1/docs")
+@bp.get("/api/v1/docs/")
+def docs():
+    """The API reference page (Swagger UI, served offline)."""
+    return redirect("/api/v1/docs/swagger/", code=302)
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 document of every JSON endpoint."""
+    return jsonify(spec.spec)
+
+
+@bp.get("/metrics")
+@limiter.exempt
+def metrics():
+    """Prometheus metrics of every worker; needs METRICS_TOKEN as Bearer when it is set."""
+    token = current_app.config["SETTINGS"].METRICS_TOKEN
+    if token:
+        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            raise APIError(401, "UNAUTHORIZED", "A valid metrics token is required.")
+    body, content_type = render_metrics()
+    return Response(body, content_type=content_type)

@@ -1,0 +1,1 @@
+"""Relational storage: engine, ORM models and migrations."""

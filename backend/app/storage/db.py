@@ -1,0 +1,68 @@
+"""The SQLAlchemy engine and session factory for users, tokens and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+# SQLite waits at most this long for a lock: a blocking wait stalls every greenlet of the
+# worker, so keep it short and let the request fail instead.
+SQLITE_BUSY_TIMEOUT_MS = 3000
+
+
+class Database:
+    """One engine per process, with short transactions through `transaction()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+
+def _create_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        # WAL lets the workers of one host read while one writes.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def register_database(app: Flask) -> None:
+    """Create the engine, bring the schema up to date, and attach the database to the app."""
+    from backend.app.storage.migrate import upgrade_to_head
+
+    settings = app.config["SETTINGS"]
+    database = Database(settings.database_url)
+    upgrade_to_head(database.engine, settings.DATA_DIR)
+    app.extensions["tutor.db"] = database
+
+
+def get_db() -> Database:
+    """The current app's database."""
+    return current_app.extensions["tutor.db"]

@@ -1,0 +1,55 @@
+"""ORM models of the relational store. The schema itself is owned by Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class User(Base):
+    """A learner account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(32))
+    # Usernames are unique regardless of case; the lowercased copy carries the index.
+    username_key: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    user_type: Mapped[str] = mapped_column(String(16), default="beginner")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    def to_public(self) -> dict:
+        """The user as the API shows it."""
+        return {"id": self.id, "username": self.username, "user_type": self.user_type}
+
+
+class RefreshToken(Base):
+    """An issued refresh token; rotation revokes it and links the family for reuse checks."""
+
+    __tablename__ = "refresh_tokens"
+
+    jti: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[str] = mapped_column(String(36), index=True)
+    expires_at: Mapped[float] = mapped_column(Float)
+    revoked_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class ActiveRun(Base):
+    """A running LLM generation, counted against the user's concurrent-run cap."""
+
+    __tablename__ = "active_runs"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    lease_expires_at: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_active_runs_user_lease", "user_id", "lease_expires_at"),)
