@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     LLM_MAX_RETRIES: int = Field(2, ge=0, le=10)
     OFFLINE_LLM_TOKENS_PER_SECOND: float = Field(40.0, ge=0)
 
+    # Server (read by gunicorn.conf.py)
+    WEB_CONCURRENCY: int = Field(2, ge=1)
+    GUNICORN_WORKER_CONNECTIONS: int = Field(1000, ge=1)
+
     @field_validator("LLM_PROVIDER", "APP_ENV", "PROBLEM_STORE", mode="before")
     @classmethod
     def _lowercase(cls, value: object) -> object:

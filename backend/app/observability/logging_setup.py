@@ -23,3 +23,5 @@ def configure_logging(level: str) -> None:
         handler.setFormatter(RedactingFormatter(LOG_FORMAT))
     # httpx logs every upstream URL at INFO; keep it at WARNING to avoid noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic narrates every start-up of every worker at INFO.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -114,7 +114,7 @@ def _analogy(spec: LessonSpec) -> dict:
     ]
     fillers = {
         "beginner": f"{name}에서 각 단계의 역할이 중요하듯, {concept}에서도 각 요소의 역할이 중요해요.",
-        "advanced": f"비유의 한계: {name}와 달리 {concept}에는 명확한 정의와 전제 조건이 있습니다.",
+        "advanced": f"비유의 한계: {with_josa(name, '와/과')} 달리 {concept}에는 명확한 정의와 전제 조건이 있습니다.",
         "retry": "하나씩 차근차근 보면 어렵지 않아요.",
     }
     if len(details) < 2:

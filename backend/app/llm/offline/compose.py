@@ -1,0 +1,58 @@
+"""Route a conversation to the composer of its ``<task>`` and return the full reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from langchain_core.messages import BaseMessage, HumanMessage
+
+from backend.app.llm.offline import prompt_tags as tags
+from backend.app.llm.offline.answers import compose_answer
+from backend.app.llm.offline.description import compose_description
+from backend.app.llm.offline.intents import compose_default_reply, compose_intent
+from backend.app.llm.offline.lesson import compose_lesson
+from backend.app.llm.offline.problems import compose_analysis, compose_variation
+
+COMPOSERS: dict[str, Callable[[str], str]] = {
+    tags.TASK_THEORY_LESSON: compose_lesson,
+    tags.TASK_PROBLEM_ANALYSIS: compose_analysis,
+    tags.TASK_PROBLEM_VARIATION: compose_variation,
+    tags.TASK_PROBLEM_DESCRIPTION: compose_description,
+    tags.TASK_QNA_ANSWER: compose_answer,
+    tags.TASK_INTENT_CLASSIFICATION: compose_intent,
+}
+
+
+def message_text(message: BaseMessage) -> str:
+    """Return the text of a message whose content is a string or a list of blocks."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, dict) and isinstance(block.get("text"), str):
+            parts.append(block["text"])
+    return "".join(parts)
+
+
+def prompt_text(messages: Sequence[BaseMessage]) -> str:
+    """Return every message's text joined in order: the text the tags are read from."""
+    return "\n".join(message_text(message) for message in messages)
+
+
+def compose_reply(messages: Sequence[BaseMessage], stop: list[str] | None = None) -> str:
+    """Return the complete reply for the conversation, cut at the first stop sequence."""
+    text = prompt_text(messages)
+    composer = COMPOSERS.get((tags.find_tag(text, "task") or "").strip().lower())
+    if composer is not None:
+        reply = composer(text)
+    else:
+        humans = [m for m in messages if isinstance(m, HumanMessage)]
+        last = message_text(humans[-1]) if humans else ""
+        reply = compose_default_reply(tags.strip_tags(last))
+    for sequence in stop or []:
+        if sequence and sequence in reply:
+            reply = reply[: reply.index(sequence)]
+    return reply

@@ -1,0 +1,113 @@
+"""Login limits per IP and per username; the per-user LLM limit and concurrent-run cap."""
+
+import threading
+import uuid
+
+import pytest
+from flask_jwt_extended import current_user, jwt_required
+
+from backend.app import create_app
+from backend.app.api.envelope import ok
+from backend.app.limits import get_run_slots, llm_rate_limit
+from tests.conftest import AuthHelper
+
+
+def login(client, username, ip="198.51.100.1"):
+    return client.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": "wrong password"},
+        environ_base={"REMOTE_ADDR": ip},
+    )
+
+
+def assert_rate_limited(response):
+    assert response.status_code == 429
+    assert response.json["error"]["code"] == "RATE_LIMITED"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_login_limit_per_username_holds_across_addresses(make_settings):
+    client = create_app(make_settings(RATE_LIMIT_LOGIN="3/minute")).test_client()
+    for number in range(3):
+        assert login(client, "victim", ip=f"198.51.100.{number}").status_code == 401
+    assert_rate_limited(login(client, "victim", ip="198.51.100.200"))
+    assert login(client, "someone_else", ip="198.51.100.201").status_code == 401
+
+
+def test_login_limit_per_address_holds_across_usernames(make_settings):
+    client = create_app(make_settings(RATE_LIMIT_LOGIN="3/minute")).test_client()
+    for number in range(3):
+        assert login(client, f"name_{number}").status_code == 401
+    assert_rate_limited(login(client, "name_fresh"))
+    assert login(client, "name_other_ip", ip="203.0.113.7").status_code == 401
+
+
+@pytest.fixture
+def llm_app(make_settings):
+    """The app plus a stand-in token-spending route wired like the real ones will be."""
+    app = create_app(make_settings(RATE_LIMIT_LLM="4/minute", MAX_CONCURRENT_RUNS_PER_USER=2))
+
+    @app.post("/api/v1/test-generate")
+    @jwt_required()
+    @llm_rate_limit
+    def generate():
+        with get_run_slots().hold(current_user.id, uuid.uuid4().hex, "test"):
+            return ok({"ran": True})
+
+    return app
+
+
+def test_llm_limit_is_per_user(llm_app):
+    client = llm_app.test_client()
+    helper = AuthHelper(client)
+    alice, bob = helper.new_user_headers(), helper.new_user_headers()
+    for _ in range(4):
+        assert client.post("/api/v1/test-generate", headers=alice).status_code == 200
+    assert_rate_limited(client.post("/api/v1/test-generate", headers=alice))
+    assert client.post("/api/v1/test-generate", headers=bob).status_code == 200
+
+
+def test_concurrent_run_cap_is_per_user_and_released(llm_app):
+    client = llm_app.test_client()
+    helper = AuthHelper(client)
+    user = helper.register()
+    other = helper.register()
+    with llm_app.app_context():
+        slots = get_run_slots()
+        assert slots.try_acquire(user["id"], "run-1", "theory")
+        assert slots.try_acquire(user["id"], "run-2", "theory")
+        assert not slots.try_acquire(user["id"], "run-3", "theory")
+        assert slots.try_acquire(other["id"], "run-4", "theory")
+        headers = {"Authorization": f"Bearer {helper.login(user['username'])['access_token']}"}
+        assert_rate_limited(client.post("/api/v1/test-generate", headers=headers))
+        slots.release("run-1")
+        assert client.post("/api/v1/test-generate", headers=headers).status_code == 200
+        assert slots.running(user["id"]) == 1
+
+
+def test_a_lapsed_lease_frees_its_slot(llm_app):
+    helper = AuthHelper(llm_app.test_client())
+    user = helper.register()
+    with llm_app.app_context():
+        slots = get_run_slots()
+        assert slots.try_acquire(user["id"], "dead-worker-run", "theory", lease_seconds=-1)
+        assert slots.try_acquire(user["id"], "a", "theory")
+        assert slots.try_acquire(user["id"], "b", "theory")
+        assert slots.running(user["id"]) == 2
+
+
+def test_racing_acquisitions_never_exceed_the_cap(llm_app):
+    helper = AuthHelper(llm_app.test_client())
+    user = helper.register()
+    results: list[bool] = []
+
+    def attempt(number: int) -> None:
+        with llm_app.app_context():
+            results.append(get_run_slots().try_acquire(user["id"], f"race-{number}", "theory"))
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(True) == 2

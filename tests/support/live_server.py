@@ -1,0 +1,109 @@
+"""A live `gunicorn -k gevent` on a free loopback port, for streaming and multi-worker tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port that was free on 127.0.0.1 a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A running gunicorn: its URL, process and log file."""
+
+    base_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        """Everything the server wrote so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        """Stop gracefully, then for sure."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_live_server(
+    data_dir: Path, *, workers: int = 2, app: str = "wsgi:app", env: dict | None = None
+) -> LiveServer:
+    """Start gunicorn with the project's config and wait until /healthz answers."""
+    port = free_port()
+    log_path = data_dir / f"gunicorn-{port}.log"
+    environment = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "DATA_DIR": str(data_dir),
+        "WEB_CONCURRENCY": str(workers),
+        "LLM_PROVIDER": "offline",
+        "OFFLINE_LLM_TOKENS_PER_SECOND": "0",
+        "LOG_LEVEL": "INFO",
+        **(env or {}),
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{port}", app,
+    ]  # fmt: skip
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early:\n{server.log()}")
+        try:
+            if httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not become healthy:\n{server.log()}")
+
+
+@pytest.fixture
+def live_server_factory(tmp_path):
+    """Start live servers on demand (`factory(workers=..., app=..., env=...)`); all stopped after."""
+    servers: list[LiveServer] = []
+
+    def factory(**kwargs) -> LiveServer:
+        data_dir = tmp_path / f"live-{len(servers)}"
+        data_dir.mkdir()
+        server = start_live_server(data_dir, **kwargs)
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(live_server_factory) -> LiveServer:
+    """A live gunicorn with 2 gevent workers, the offline model and SQLite in a temp dir."""
+    return live_server_factory(workers=2)

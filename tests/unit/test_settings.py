@@ -1,0 +1,47 @@
+"""Settings: production refuses unsafe secrets; development makes its own."""
+
+import pytest
+
+from backend.app import create_app
+from backend.app.config import EXAMPLE_JWT_SECRET, ConfigError, Settings
+
+STRONG_SECRET = "s" * 48
+
+
+def production(tmp_path, **overrides) -> Settings:
+    return Settings(_env_file=None, APP_ENV="production", DATA_DIR=tmp_path, **overrides)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["", "too-short-secret", EXAMPLE_JWT_SECRET],
+    ids=["missing", "short", "example"],
+)
+def test_production_refuses_weak_jwt_secret(tmp_path, secret):
+    with pytest.raises(ConfigError):
+        create_app(production(tmp_path, JWT_SECRET_KEY=secret))
+
+
+def test_production_accepts_a_strong_secret(tmp_path):
+    app = create_app(production(tmp_path, JWT_SECRET_KEY=STRONG_SECRET))
+    assert app.config["JWT_SECRET_KEY"] == STRONG_SECRET
+
+
+def test_development_generates_one_secret_and_keeps_it(tmp_path):
+    first = Settings(_env_file=None, APP_ENV="development", DATA_DIR=tmp_path).jwt_secret
+    second = Settings(_env_file=None, APP_ENV="development", DATA_DIR=tmp_path).jwt_secret
+    assert len(first) >= 32
+    assert first == second
+    assert (tmp_path / "jwt_secret").stat().st_mode & 0o077 == 0
+
+
+def test_openai_provider_needs_a_key_or_a_server(tmp_path):
+    with pytest.raises(ConfigError):
+        create_app(
+            Settings(_env_file=None, APP_ENV="testing", DATA_DIR=tmp_path, LLM_PROVIDER="openai")
+        )
+
+
+def test_provider_names_are_case_insensitive(tmp_path):
+    settings = Settings(_env_file=None, DATA_DIR=tmp_path, LLM_PROVIDER="Offline")
+    assert settings.LLM_PROVIDER == "offline"
