@@ -111,7 +111,10 @@ class Settings(BaseSettings):
             if len(secret.encode()) < MIN_JWT_SECRET_BYTES:
                 raise ConfigError(f"JWT_SECRET_KEY must be at least {MIN_JWT_SECRET_BYTES} bytes.")
             return secret
-        return secret or _development_secret(self.DATA_DIR)
+        # A copied .env.example must not sign real tokens with a published key.
+        if not secret or secret == EXAMPLE_JWT_SECRET:
+            return _development_secret(self.DATA_DIR)
+        return secret
 
     def validate_for_startup(self) -> None:
         """Fail fast on unsafe settings before serving anything."""

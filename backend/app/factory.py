@@ -7,6 +7,7 @@ from flask import Flask
 from backend.app.auth import bp as auth_bp
 from backend.app.auth.passwords import PasswordService
 from backend.app.auth.tokens import register_jwt
+from backend.app.cli import register_commands
 from backend.app.config import Settings
 from backend.app.errors import register_error_handlers
 from backend.app.extensions import limiter, spec
@@ -39,6 +40,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     register_jwt(app)
     register_rate_limits(app)
     register_blueprints(app)
+    register_commands(app)
     return app
 
 

@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIND ?= 127.0.0.1:8000
+
+.PHONY: run test install install-dev migrate frontend lint format clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## Apply database migrations (the server also applies them at start-up).
+migrate: install
+	$(VENV)/bin/flask --app wsgi:app migrate
+
+## Build the Vue client when the repository has one.
+frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; \
+	else echo "no frontend/ yet: the server shows a placeholder page"; fi
+
+## The whole product on http://$(BIND): offline model and SQLite unless .env says otherwise.
+run: install migrate frontend
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(BIND) wsgi:app
+
+## Every test suite.
+test: install-dev
+	$(VENV)/bin/pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check backend tests benchmarks
+	$(VENV)/bin/ruff format --check backend tests benchmarks
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix backend tests benchmarks
+	$(VENV)/bin/ruff format backend tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
