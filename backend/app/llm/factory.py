@@ -34,7 +34,8 @@ def create_chat_model(settings: Settings, *, temperature: float | None = None) -
             google_api_key=settings.GOOGLE_API_KEY,
             base_url=settings.GEMINI_BASE_URL or None,
             timeout=settings.LLM_TIMEOUT_SECONDS,
-            max_retries=settings.LLM_MAX_RETRIES,
+            # google-genai counts attempts, not retries: keep both providers' meaning equal.
+            max_retries=settings.LLM_MAX_RETRIES + 1,
             temperature=temperature,
         )
     if provider == "offline":
