@@ -87,14 +87,11 @@ def compose_answer(text: str) -> str:
 
 
 def _not_covered(question: str) -> str:
-    topic = shorten(question, 40)
-    pointer = (
-        f"'{topic}'에 대해서는 공식 문서나 신뢰할 수 있는 참고 자료에서 핵심 키워드로 "
-        "검색해 보시길 권해요."
-        if topic
-        else "궁금한 내용을 조금 더 구체적으로 적어 주시면 도움이 돼요."
-    )
+    topic = shorten(question, 60)
+    quoted = f"> 질문: {topic}\n\n" if topic else ""
     return (
-        f"{NOT_COVERED} 🙏\n\n"
-        f"{pointer} 지금 배우고 있는 강의 내용과 관련된 질문이라면 언제든지 다시 물어봐 주세요!"
+        f"{NOT_COVERED} 🙏\n\n{quoted}"
+        "일반적인 내용이 궁금하시다면 질문의 핵심 키워드로 공식 문서나 신뢰할 수 있는 자료를 "
+        "찾아보시길 권해요. 지금 배우고 있는 강의 내용과 관련된 질문이라면 언제든지 다시 "
+        "물어봐 주세요!"
     )

@@ -13,12 +13,22 @@ from backend.app.llm.offline.text_utils import pick, shorten
 _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "retry_easier",
-        ("쉽게", "어려워", "어렵", "이해가 안", "이해 안", "이해가 잘 안", "모르겠",
-         "다시 설명", "다시 알려", "헷갈"),
+        (
+            "쉽게",
+            "어려워",
+            "어렵",
+            "이해가 안",
+            "이해 안",
+            "이해가 잘 안",
+            "모르겠",
+            "다시 설명",
+            "다시 알려",
+            "헷갈",
+        ),
     ),
     ("next_step", ("다음", "계속", "넘어가", "넘어갈", "진행해", "진행하", "넘겨")),
     ("question", ("?", "？", "뭐", "뭔", "왜", "어떻게", "무엇", "알려", "궁금", "차이")),
-)  # fmt: skip
+)
 
 
 def classify_intent(message: str) -> str:

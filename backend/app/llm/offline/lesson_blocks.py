@@ -11,13 +11,37 @@ if TYPE_CHECKING:
 
 # (name, what it does, its parts): everyday pictures the key concepts are mapped onto.
 _ANALOGIES = (
-    ("요리 레시피", "정해진 재료와 순서를 따라 요리를 완성하는 것", ("재료", "조리 순서", "완성된 요리")),
-    ("도서관 사서", "수많은 책을 분류해 두었다가 필요한 책을 찾아 주는 것", ("책 분류", "색인 카드", "대출 창구")),
-    ("내비게이션", "현재 위치와 목적지를 보고 가장 좋은 길을 안내하는 것", ("현재 위치", "지도 정보", "안내 경로")),
-    ("레고 블록", "작은 블록을 조합해 큰 작품을 만드는 것", ("기본 블록", "조립 설명서", "완성 작품")),
-    ("학교 시간표", "과목과 시간을 정해 하루를 체계적으로 운영하는 것", ("과목", "시간 배치", "하루 일과")),
-    ("택배 물류 센터", "물건을 받아 분류하고 알맞은 곳으로 보내는 것", ("입고", "분류 작업", "배송")),
-)  # fmt: skip
+    (
+        "요리 레시피",
+        "정해진 재료와 순서를 따라 요리를 완성하는 것",
+        ("재료", "조리 순서", "완성된 요리"),
+    ),
+    (
+        "도서관 사서",
+        "수많은 책을 분류해 두었다가 필요한 책을 찾아 주는 것",
+        ("책 분류", "색인 카드", "대출 창구"),
+    ),
+    (
+        "내비게이션",
+        "현재 위치와 목적지를 보고 가장 좋은 길을 안내하는 것",
+        ("현재 위치", "지도 정보", "안내 경로"),
+    ),
+    (
+        "레고 블록",
+        "작은 블록을 조합해 큰 작품을 만드는 것",
+        ("기본 블록", "조립 설명서", "완성 작품"),
+    ),
+    (
+        "학교 시간표",
+        "과목과 시간을 정해 하루를 체계적으로 운영하는 것",
+        ("과목", "시간 배치", "하루 일과"),
+    ),
+    (
+        "택배 물류 센터",
+        "물건을 받아 분류하고 알맞은 곳으로 보내는 것",
+        ("입고", "분류 작업", "배송"),
+    ),
+)
 _DEFINITION_SENTENCES = {"beginner": 2, "advanced": 3, "retry": 2}
 _EXAMPLE_COUNT = {"beginner": 3, "advanced": 4, "retry": 2}
 _BENEFITS = {
@@ -60,7 +84,7 @@ def introduction_block(spec: LessonSpec) -> dict:
         if goals:
             marks = "①②③④⑤⑥⑦⑧⑨"
             listed = " ".join(f"{marks[i % 9]} {goal}" for i, goal in enumerate(goals))
-            text += f" 오늘의 학습 목표는 다음과 같아요. {listed}"
+            text += f" 오늘의 학습 목표는 다음과 같아요. {listed}."
         text += " 어려운 내용도 차근차근 풀어 볼 테니 편하게 따라와 주세요!"
     return {"block_type": "section", "data": {"type": "introduction", "content": text}}
 
@@ -136,17 +160,19 @@ def examples_block(spec: LessonSpec, sentences: list[str]) -> dict:
     prefix = "적용 사례" if spec.style == "advanced" else "예시"
     items, taken = [], set()
     for index, description in enumerate(descriptions, start=1):
-        category = next(
+        matched = next(
             (
                 kc
                 for kc in spec.key_concepts
                 if kc.lower() in description.lower() and kc not in taken
             ),
-            f"{prefix} {index}",
+            None,
         )
+        category = matched or f"{prefix} {index}"
         taken.add(category)
         benefits = _BENEFITS[spec.style]
-        benefit = benefits[(index - 1) % len(benefits)].format(cat=category)
+        # A numbered label reads badly inside a sentence; name the main concept instead.
+        benefit = benefits[(index - 1) % len(benefits)].format(cat=matched or spec.concept)
         items.append({"category": category, "description": description, "benefit": benefit})
     data = {"type": "examples", "title": f"{spec.title} 예시들 💡", "items": items}
     return {"block_type": "section", "data": data}
@@ -158,4 +184,9 @@ def _outline_examples(spec: LessonSpec) -> list[str]:
     lines += [
         f"{with_josa(kc, '이/가')} 실제로 쓰이는 장면을 떠올려 보세요." for kc in spec.key_concepts
     ]
-    return lines or [f"{spec.title}{josa(spec.title, '을/를')} 주변에서 찾아보는 예시예요."]
+    # Generic lines last, so even a bare outline yields the two items the block needs.
+    return [
+        *lines,
+        f"{with_josa(spec.title, '을/를')} 주변의 서비스나 생활 속에서 찾아보세요.",
+        f"{with_josa(spec.title, '이/가')} 없다면 무엇이 불편해질지 상상해 보세요.",
+    ]
