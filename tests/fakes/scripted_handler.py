@@ -151,21 +151,28 @@ class ScriptedHandler(BaseHTTPRequestHandler):
             if not self._send_events(record, self.stream_events(record, pieces, i)):
                 return "client_gone"
             self.fake.add_chunk(record, pieces[i])
-        if not self._send_events(record, self.tail_events(record, pieces)):
-            return "client_gone"
-        if not self._write(record, b"0\r\n\r\n"):
+        # The tail ([DONE]) and the end of the chunked body go out in one write: a client
+        # that closes right after [DONE] must not look like one that left mid-stream.
+        if not self._write(
+            record, self._events_chunk(self.tail_events(record, pieces)) + b"0\r\n\r\n"
+        ):
             return "client_gone"
         self.fake.update(record, completed=True)
         return "completed"
 
     def _send_events(self, record: RequestRecord, events: list[Any]) -> bool:
+        return not events or self._write(record, self._events_chunk(events))
+
+    @staticmethod
+    def _events_chunk(events: list[Any]) -> bytes:
+        """SSE `data:` lines framed as one HTTP chunk (empty bytes for no events)."""
         if not events:
-            return True
+            return b""
         body = b"".join(
             b"data: " + (e if isinstance(e, str) else json.dumps(e)).encode() + b"\n\n"
             for e in events
         )
-        return self._write(record, b"%x\r\n%s\r\n" % (len(body), body))
+        return b"%x\r\n%s\r\n" % (len(body), body)
 
     def _write(self, record: RequestRecord, data: bytes) -> bool:
         # A write into a socket the peer has closed often succeeds once, so look first.
