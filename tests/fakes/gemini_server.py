@@ -48,12 +48,8 @@ class _GeminiHandler(ScriptedHandler):
         if not isinstance(body, dict):
             self.send_json(400, self.error_body(400, "The body must be a JSON object."))
             return
-        record = self.fake.open_record(
-            True,
-            method="POST",
-            path=self.path,
-            headers=dict(self.headers.items()),
-            body=body,
+        record = self.open_request(
+            body,
             model=match["model"],
             stream=_METHODS[match["method"]],
             messages=list(body.get("contents") or []),

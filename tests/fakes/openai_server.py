@@ -45,12 +45,8 @@ class _OpenAIHandler(ScriptedHandler):
         if not isinstance(body, dict):
             self.send_json(400, self.error_body(400, "The body must be a JSON object."))
             return
-        record = self.fake.open_record(
-            True,
-            method="POST",
-            path=self.path,
-            headers=dict(self.headers.items()),
-            body=body,
+        record = self.open_request(
+            body,
             model=body.get("model"),
             stream=bool(body.get("stream")),
             messages=list(body.get("messages") or []),

@@ -81,6 +81,21 @@ class ScriptedHandler(BaseHTTPRequestHandler):
         except ValueError:
             return None
 
+    def open_request(
+        self, body: dict, *, model: Any, stream: bool, messages: list
+    ) -> RequestRecord:
+        """Record this request (with the next script) before it is served."""
+        return self.fake.open_record(
+            True,
+            method="POST",
+            path=self.path,
+            headers=dict(self.headers.items()),
+            body=body,
+            model=model,
+            stream=stream,
+            messages=messages,
+        )
+
     def send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         """Send a complete JSON response."""
         data = json.dumps(payload).encode()
