@@ -1,7 +1,7 @@
 """Offline LLM provider: a deterministic in-process chat model driven by prompt tags."""
 
 from backend.app.llm.offline.model import OfflineChatModel
-from backend.app.llm.offline.prompt_tags import (
+from backend.app.llm.prompt_tags import (
     TASK_INTENT_CLASSIFICATION,
     TASK_PROBLEM_ANALYSIS,
     TASK_PROBLEM_DESCRIPTION,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from backend.app.llm.offline.prompt_tags import find_all_materials, find_tag
+from backend.app.llm.prompt_tags import find_all_materials, find_tag
 from backend.app.llm.offline.text_utils import bigrams, shorten, split_sentences
 
 LESSON_SOURCE = "현재 강의"

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from backend.app.llm.offline import prompt_tags as tags
+from backend.app.llm import prompt_tags as tags
 from backend.app.llm.offline.answers import compose_answer
 from backend.app.llm.offline.description import compose_description
 from backend.app.llm.offline.intents import compose_default_reply, compose_intent

@@ -12,7 +12,7 @@ from backend.app.llm.offline.problem_kinds import (
     normalize_difficulty,
 )
 from backend.app.llm.offline.problem_template import ProblemTemplate
-from backend.app.llm.offline.prompt_tags import find_tag
+from backend.app.llm.prompt_tags import find_tag
 from backend.app.llm.offline.templates_core import CORE_TEMPLATES
 from backend.app.llm.offline.templates_sequence import SEQUENCE_TEMPLATES
 from backend.app.llm.offline.templates_text import TEXT_TEMPLATES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from backend.app.llm.offline.prompt_tags import find_tag
+from backend.app.llm.prompt_tags import find_tag
 from backend.app.llm.offline.text_utils import pick, shorten
 
 # Checked in this order: asking for an easier retry is the most specific wish, so it wins

@@ -11,7 +11,7 @@ from backend.app.llm.offline.lesson_blocks import (
     header_block,
     introduction_block,
 )
-from backend.app.llm.offline.prompt_tags import (
+from backend.app.llm.prompt_tags import (
     find_all_materials,
     find_bool,
     find_lines,
