@@ -11,6 +11,8 @@ from flask import Flask, g, jsonify
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
+from backend.app.llm.errors import GenerationFailed, ModelUnavailable
+
 log = logging.getLogger(__name__)
 
 # Werkzeug's status codes mapped to the codes of the contract.
@@ -82,6 +84,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(APIError, error_response)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(GenerationFailed, _generation_failed)
+    app.register_error_handler(ModelUnavailable, _model_unavailable)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -100,6 +104,18 @@ def _http_exception(exc: HTTPException):
     if status == 405 and exc.valid_methods:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return error_response(APIError(status, code, headers=headers))
+
+
+def _generation_failed(exc: GenerationFailed):
+    log.warning("Generation failed: %s", exc)
+    return error_response(APIError(502, "GENERATION_FAILED"))
+
+
+def _model_unavailable(exc: ModelUnavailable):
+    log.warning("Model unavailable: %s", exc)
+    return error_response(
+        APIError(503, "UPSTREAM_UNAVAILABLE", "The language model is unavailable. Try again.")
+    )
 
 
 def _unexpected(exc: Exception):

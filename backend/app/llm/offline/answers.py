@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from backend.app.llm.prompt_tags import find_all_materials, find_tag
 from backend.app.llm.offline.text_utils import bigrams, shorten, split_sentences
+from backend.app.llm.prompt_tags import find_all_materials, find_tag
 
 LESSON_SOURCE = "현재 강의"
 NOT_COVERED = "이 질문은 강의 자료에서 다루지 않는 내용이에요"

@@ -12,11 +12,11 @@ from backend.app.llm.offline.problem_kinds import (
     normalize_difficulty,
 )
 from backend.app.llm.offline.problem_template import ProblemTemplate
-from backend.app.llm.prompt_tags import find_tag
 from backend.app.llm.offline.templates_core import CORE_TEMPLATES
 from backend.app.llm.offline.templates_sequence import SEQUENCE_TEMPLATES
 from backend.app.llm.offline.templates_text import TEXT_TEMPLATES
 from backend.app.llm.offline.text_utils import stable_hash
+from backend.app.llm.prompt_tags import find_tag
 
 HEADINGS = ("제목", "문제 설명", "입력 형식", "출력 형식", "제약 조건", "예제", "힌트")
 TEMPLATES = {t.key: t for t in (*CORE_TEMPLATES, *TEXT_TEMPLATES, *SEQUENCE_TEMPLATES)}

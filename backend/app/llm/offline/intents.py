@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from backend.app.llm.prompt_tags import find_tag
 from backend.app.llm.offline.text_utils import pick, shorten
+from backend.app.llm.prompt_tags import find_tag
 
 # Checked in this order: asking for an easier retry is the most specific wish, so it wins
 # over "next" words ("계속 이해가 안 돼요") and over question marks ("쉽게 설명해 줄래요?").

@@ -11,13 +11,13 @@ from backend.app.llm.offline.lesson_blocks import (
     header_block,
     introduction_block,
 )
+from backend.app.llm.offline.text_utils import split_sentences, with_josa
 from backend.app.llm.prompt_tags import (
     find_all_materials,
     find_bool,
     find_lines,
     find_tag,
 )
-from backend.app.llm.offline.text_utils import split_sentences, with_josa
 
 BLOCK_ORDER = ("header", "introduction", "definition", "examples")
 

@@ -10,8 +10,8 @@ from backend.app.llm.offline.problem_kinds import (
     kind_for,
     normalize_difficulty,
 )
-from backend.app.llm.prompt_tags import find_lines, find_tag
 from backend.app.llm.offline.text_utils import pick, shorten, with_josa
+from backend.app.llm.prompt_tags import find_lines, find_tag
 
 # (place, opening, hero, items, spots, resource): the worlds a problem can be retold in.
 _SETTINGS = (

@@ -1,0 +1,1 @@
+"""Content generation tools: theory lessons (sync and streaming) and their prompts."""

@@ -1,0 +1,101 @@
+"""Theory lesson blocks: one pydantic model per block type (seed 001's block shapes).
+
+The model is asked for `[{"block_type", "data"}, ...]`; each block is validated here, any
+`block_id` it sends is ignored, and the server numbers the valid blocks 1, 2, ...
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+log = logging.getLogger(__name__)
+
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class _Data(BaseModel):
+    # Models add harmless extra keys; they are dropped rather than failing the block.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class HeaderData(_Data):
+    """The lesson's title line: `📚 2챕터 1섹션` and a title."""
+
+    chapter_info: ShortText
+    title: ShortText
+
+
+class IntroductionData(_Data):
+    """A friendly opening paragraph."""
+
+    type: Literal["introduction"]
+    content: Text
+
+
+class Analogy(_Data):
+    """An everyday comparison that makes a concept concrete."""
+
+    concept: ShortText
+    comparison: Text
+    details: list[Text] = Field(default_factory=list, max_length=10)
+
+
+class DefinitionData(_Data):
+    """What the concept is, with an analogy."""
+
+    type: Literal["definition"]
+    title: ShortText
+    content: Text
+    analogy: Analogy | None = None
+
+
+class ExampleItem(_Data):
+    """One real-world example."""
+
+    category: ShortText
+    description: Text
+    benefit: Text | None = None
+
+
+class ExamplesData(_Data):
+    """Examples from everyday life or practice."""
+
+    type: Literal["examples"]
+    title: ShortText
+    items: list[ExampleItem] = Field(min_length=1, max_length=10)
+
+
+SectionData = Annotated[
+    IntroductionData | DefinitionData | ExamplesData, Field(discriminator="type")
+]
+_SECTION = TypeAdapter(SectionData)
+
+
+def validate_block(raw: Any) -> dict | None:
+    """The block as `{"block_type", "data"}` with clean data, or None when it is unusable."""
+    if not isinstance(raw, dict):
+        return None
+    block_type, data = raw.get("block_type"), raw.get("data")
+    try:
+        if block_type == "header":
+            clean = HeaderData.model_validate(data)
+        elif block_type == "section":
+            clean = _SECTION.validate_python(data)
+        else:
+            return None
+    except ValidationError as error:
+        log.info("Skipping an invalid %s block: %d problems", block_type, error.error_count())
+        return None
+    return {"block_type": block_type, "data": clean.model_dump(exclude_none=True)}
+
+
+def number_blocks(blocks: list[dict], start: int = 1) -> list[dict]:
+    """Give validated blocks their server-side ids, in order."""
+    return [
+        {"block_type": b["block_type"], "block_id": start + i, "data": b["data"]}
+        for i, b in enumerate(blocks)
+    ]

@@ -1,0 +1,75 @@
+"""Everything a lesson prompt needs, prepared before any model call (seed 001's phase 1)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from pydantic import BaseModel
+
+log = logging.getLogger(__name__)
+
+UserType = Literal["beginner", "advanced"]
+MATERIALS_PER_LESSON = 4
+
+
+class LessonMaterial(BaseModel):
+    """A course material the lesson is grounded in."""
+
+    title: str
+    content: str
+
+
+class LessonContext(BaseModel):
+    """The prepared input of one lesson; JSON-serialisable so it can wait in a ticket."""
+
+    chapter_number: int
+    section_number: int
+    chapter_info: str
+    section_title: str
+    objectives: list[str]
+    key_concepts: list[str]
+    summary: str = ""
+    materials: list[LessonMaterial] = []
+    user_type: UserType = "beginner"
+    is_retry_session: bool = False
+    content_source: Literal["vector", "fallback"] = "fallback"
+
+
+def prepare_lesson_context(
+    section, *, user_type: UserType, is_retry_session: bool
+) -> LessonContext:
+    """Section metadata plus retrieved materials (`vector`), or the section data (`fallback`)."""
+    base = {
+        "chapter_number": section.chapter_number,
+        "section_number": section.section_number,
+        "chapter_info": section.chapter_info,
+        "section_title": section.title,
+        "objectives": list(section.objectives),
+        "key_concepts": list(section.key_concepts),
+        "summary": section.summary,
+        "user_type": user_type,
+        "is_retry_session": is_retry_session,
+    }
+    materials = _search_materials(section)
+    if materials:
+        return LessonContext(**base, materials=materials, content_source="vector")
+    return LessonContext(**base, content_source="fallback")
+
+
+def _search_materials(section) -> list[LessonMaterial]:
+    from backend.app.retrieval import search_theory_materials
+
+    query = " ".join([section.title, *section.key_concepts])
+    try:
+        hits = search_theory_materials(
+            query,
+            chapter_number=section.chapter_number,
+            section_number=section.section_number,
+            top_k=MATERIALS_PER_LESSON,
+        )
+    except Exception:
+        # A broken index must not cost the learner the lesson: fall back to section data.
+        log.exception("Retrieval failed; using the section data instead")
+        return []
+    return [LessonMaterial(title=hit.title, content=hit.content) for hit in hits]
