@@ -32,7 +32,10 @@ class RunSlots:
     def try_acquire(
         self, user_id: str, run_id: str, kind: str, lease_seconds: float = DEFAULT_LEASE_SECONDS
     ) -> bool:
-        """Take a slot for `run_id`; False when the user already runs `cap` generations."""
+        """Take a slot for `run_id`; False when the user already runs `cap` generations.
+
+        A `run_id` that is already running (say, a second turn of one session) is a 409.
+        """
         now = time.time()
         with self._db.transaction() as session:
             # Serialise a user's acquisitions: a row lock on Postgres; on SQLite the first
@@ -43,6 +46,8 @@ class RunSlots:
                     ActiveRun.user_id == user_id, ActiveRun.lease_expires_at <= now
                 )
             )
+            if session.get(ActiveRun, run_id) is not None:
+                raise APIError(409, "CONFLICT", "This is already running. Wait for it to finish.")
             running = session.scalar(
                 select(func.count()).select_from(ActiveRun).where(ActiveRun.user_id == user_id)
             )
@@ -89,9 +94,9 @@ class RunSlots:
             )
 
     @contextmanager
-    def hold(self, user_id: str, run_id: str, kind: str) -> Iterator[None]:
+    def hold(self, user_id: str, run_id: str, kind: str, **lease) -> Iterator[None]:
         """Hold a slot for the duration of a synchronous generation."""
-        self.acquire(user_id, run_id, kind)
+        self.acquire(user_id, run_id, kind, **lease)
         try:
             yield
         finally:

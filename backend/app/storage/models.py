@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, String, func
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -53,3 +53,21 @@ class ActiveRun(Base):
     lease_expires_at: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_active_runs_user_lease", "user_id", "lease_expires_at"),)
+
+
+class LearningSession(Base):
+    """The index of a learner's sessions; the session itself is a checkpointed graph thread."""
+
+    __tablename__ = "learning_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    chapter_number: Mapped[int] = mapped_column(Integer)
+    section_number: Mapped[int] = mapped_column(Integer)
+    session_progress_stage: Mapped[str] = mapped_column(String(32))
+    user_type: Mapped[str] = mapped_column(String(16))
+    completed_sections: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_learning_sessions_user_updated", "user_id", "updated_at"),)
