@@ -11,8 +11,10 @@ from backend.app.cli import register_commands
 from backend.app.config import Settings
 from backend.app.errors import register_error_handlers
 from backend.app.extensions import limiter, spec
+from backend.app.learning.setup import register_learning
 from backend.app.limits.run_slots import RunSlots
 from backend.app.observability.logging_setup import configure_logging
+from backend.app.routes.learning import bp as learning_bp
 from backend.app.routes.system import bp as system_bp
 from backend.app.storage.db import register_database
 from backend.app.web.frontend import register_frontend
@@ -37,6 +39,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     register_database(app)
     register_services(app)
+    register_learning(app)
     register_jwt(app)
     register_rate_limits(app)
     register_blueprints(app)
@@ -63,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount every blueprint, then document them all in one OpenAPI document."""
     app.register_blueprint(system_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(learning_bp)
     spec.register(app)
     # Last: the page route only answers paths no other route claimed.
     register_frontend(app)

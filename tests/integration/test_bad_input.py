@@ -16,6 +16,12 @@ JSON_ENDPOINTS = [
     ("POST", "/api/v1/auth/register", {"username": "valid_user", "password": "long enough"}),
     ("POST", "/api/v1/auth/login", {"username": "valid_user", "password": "long enough"}),
     ("PATCH", "/api/v1/auth/me", {"user_type": "advanced"}),
+    (
+        "POST",
+        "/api/v1/learning/session/start",
+        {"chapter_number": 1, "section_number": 1, "user_message": "시작", "user_type": "beginner"},
+    ),
+    ("POST", "/api/v1/learning/session/message", {"session_id": "abc", "user_message": "다음"}),
 ]
 
 APPLICATION_JSON = "application/json"
@@ -45,12 +51,24 @@ BAD_BODIES = {
 
 # Field-level poison, merged into the endpoint's valid body.
 BAD_FIELDS = {
-    "wrong_types": {"username": 123, "password": ["x"], "user_type": 7},
-    "very_long_strings": {"username": "u" * 5000, "password": "p" * 5000, "user_type": "a" * 5000},
-    "non_ascii": {"username": "사용자이름", "user_type": "초보자"},
-    "nul_characters": {"username": "ab\u0000cd", "password": "pass\u0000word!", "user_type": "beginner\u0000"},
+    "wrong_types": {
+        "username": 123, "password": ["x"], "user_type": 7, "chapter_number": "2",
+        "section_number": 1.5, "user_message": ["다음"], "session_id": 42,
+    },
+    "very_long_strings": {
+        "username": "u" * 5000, "password": "p" * 5000, "user_type": "a" * 5000,
+        "user_message": "메" * 5000, "session_id": "s" * 5000,
+    },
+    "non_ascii": {"username": "사용자이름", "user_type": "초보자", "chapter_number": "이", "session_id": None},
+    "nul_characters": {
+        "username": "ab\u0000cd", "password": "pass\u0000word!", "user_type": "beginner\u0000",
+        "user_message": "다\u0000음", "session_id": "a\u0000b",
+    },
     "unknown_field": {"is_admin": True},
-    "nulls": {"username": None, "password": None, "user_type": None},
+    "nulls": {
+        "username": None, "password": None, "user_type": 0, "chapter_number": None,
+        "section_number": None, "user_message": None, "session_id": None,
+    },
 }  # fmt: skip
 
 

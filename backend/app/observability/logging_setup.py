@@ -25,3 +25,5 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Alembic narrates every start-up of every worker at INFO.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # bm25s reports each index build at DEBUG on its own logger level.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -1,0 +1,1 @@
+"""LangGraph agents of the tutor: LearningSupervisor routes, TheoryEducator teaches."""

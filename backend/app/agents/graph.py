@@ -1,0 +1,33 @@
+"""The tutor graph: supervisor -> (theory educator | direct reply), checkpointed per session."""
+
+from __future__ import annotations
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from backend.app.agents.learning_supervisor import LearningSupervisor
+from backend.app.agents.state import TutorState
+from backend.app.agents.theory_educator import TheoryEducator
+
+
+def build_tutor_graph(
+    *, course, model: BaseChatModel, checkpointer: BaseCheckpointSaver
+) -> CompiledStateGraph:
+    """Compile the graph once per process; each session is a thread (thread_id = session id)."""
+    supervisor = LearningSupervisor(course)
+    educator = TheoryEducator(course, model)
+    graph = StateGraph(TutorState)
+    graph.add_node("learning_supervisor", supervisor.process)
+    graph.add_node("theory_educator", educator.process)
+    graph.add_node("respond", supervisor.respond)
+    graph.add_edge(START, "learning_supervisor")
+    graph.add_edge("theory_educator", END)
+    graph.add_edge("respond", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def thread_config(session_id: str) -> dict:
+    """The LangGraph config addressing one session's thread."""
+    return {"configurable": {"thread_id": session_id}}

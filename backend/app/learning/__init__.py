@@ -1,0 +1,1 @@
+"""Learning sessions: the service between the routes and the tutor graph."""

@@ -1,0 +1,156 @@
+"""LearningService: start sessions, handle turns, and show sessions, over the tutor graph."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from flask import current_app
+
+from backend.app.agents.graph import thread_config
+from backend.app.errors import APIError
+from backend.app.learning.sessions_repo import SessionRepository
+from backend.app.limits.run_slots import RunSlots
+
+log = logging.getLogger(__name__)
+
+SESSION_NOT_FOUND = "This learning session does not exist."
+
+
+class LearningService:
+    """The learning use cases; routes stay thin and never touch the graph themselves."""
+
+    def __init__(
+        self, *, graph, course, sessions: SessionRepository, run_slots: RunSlots, settings
+    ):
+        self.graph = graph
+        self.course = course
+        self.sessions = sessions
+        self.run_slots = run_slots
+        # A synchronous lesson may take every attempt of its calls; its slot must outlast them.
+        self.lease_seconds = settings.LLM_TIMEOUT_SECONDS * (settings.LLM_MAX_RETRIES + 1) * 2 + 30
+
+    def start_session(
+        self,
+        user,
+        *,
+        chapter_number: int,
+        section_number: int,
+        user_message: str,
+        user_type: str | None,
+    ) -> dict:
+        """Open a new session on a section and produce its first lesson."""
+        section = self.course.section(chapter_number, section_number)
+        if section is None:
+            raise APIError(404, "NOT_FOUND", "This chapter or section does not exist.")
+        session_id = str(uuid.uuid4())
+        level = user_type or user.user_type
+        initial = {
+            "session_id": session_id,
+            "user_id": user.id,
+            "chapter_number": chapter_number,
+            "section_number": section_number,
+            "user_type": level,
+            "user_message": user_message,
+            "user_intent": "theory_streaming",
+            "is_retry_session": False,
+            "session_progress_stage": "session_start",
+            "theory_content": [],
+            "completed_sections": [],
+            "conversation": [],
+        }
+        with self.run_slots.hold(
+            user.id, f"session:{session_id}", "lesson", lease_seconds=self.lease_seconds
+        ):
+            self.sessions.create(session_id, user.id, chapter_number, section_number, level)
+            try:
+                state = self.graph.invoke(initial, thread_config(session_id))
+            except Exception:
+                # Nothing was shown to the learner: leave no half-made session behind.
+                self._forget(session_id)
+                raise
+        self.sessions.record_progress(session_id, state)
+        return self._turn_result(session_id, state)
+
+    def send_message(self, user, *, session_id: str, user_message: str) -> dict:
+        """Handle one learner message in an existing session."""
+        if self.sessions.owned(session_id, user.id) is None:
+            raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
+        turn = {"user_message": user_message, "user_intent": ""}
+        with self.run_slots.hold(
+            user.id, f"session:{session_id}", "lesson", lease_seconds=self.lease_seconds
+        ):
+            state = self.graph.invoke(turn, thread_config(session_id))
+        self.sessions.record_progress(session_id, state)
+        return self._turn_result(session_id, state)
+
+    def list_sessions(self, user) -> list[dict]:
+        """The user's sessions, newest activity first, with their progress."""
+        total = len(self.course.all_sections())
+        items = []
+        for row in self.sessions.list_for(user.id):
+            section = self.course.section(row.chapter_number, row.section_number)
+            items.append(
+                {
+                    "session_id": row.id,
+                    "chapter_number": row.chapter_number,
+                    "section_number": row.section_number,
+                    "section_title": section.title if section else "",
+                    "session_progress_stage": row.session_progress_stage,
+                    "user_type": row.user_type,
+                    "progress": {
+                        "completed_sections": row.completed_sections,
+                        "total_sections": total,
+                    },
+                    "created_at": _iso(row.created_at),
+                    "updated_at": _iso(row.updated_at),
+                }
+            )
+        return items
+
+    def session_view(self, user, session_id: str) -> dict:
+        """The learner-visible state of one session (owner only)."""
+        if self.sessions.owned(session_id, user.id) is None:
+            raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
+        state = self.graph.get_state(thread_config(session_id)).values
+        return {
+            "session_id": session_id,
+            "chapter_number": state.get("chapter_number"),
+            "section_number": state.get("section_number"),
+            "session_progress_stage": state.get("session_progress_stage"),
+            "user_type": state.get("user_type"),
+            "theory_content": state.get("theory_content", []),
+            "conversation": [
+                {key: entry[key] for key in ("role", "agent", "message", "created_at")}
+                for entry in state.get("conversation", [])
+            ],
+            "active_run": None,
+        }
+
+    @staticmethod
+    def _turn_result(session_id: str, state: dict) -> dict:
+        return {
+            "session_info": {
+                "session_id": session_id,
+                "chapter_number": state["chapter_number"],
+                "section_number": state["section_number"],
+            },
+            "workflow_response": state["workflow_response"],
+        }
+
+    def _forget(self, session_id: str) -> None:
+        self.sessions.delete(session_id)
+        try:
+            self.graph.checkpointer.delete_thread(session_id)
+        except Exception:
+            log.exception("Could not delete the checkpoints of a failed session")
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
+
+
+def get_learning_service() -> LearningService:
+    """The current app's learning service."""
+    return current_app.extensions["tutor.learning"]

@@ -1,0 +1,73 @@
+"""The sessions index: who owns which session, where it stands, newest first."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import delete, select
+
+from backend.app.storage.db import Database
+from backend.app.storage.models import LearningSession
+
+
+class SessionRepository:
+    """Rows of `learning_sessions`, always scoped to their owner."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(
+        self, session_id: str, user_id: str, chapter: int, section: int, user_type: str
+    ) -> None:
+        """Register a new session at its first section."""
+        now = time.time()
+        with self._db.transaction() as session:
+            session.add(
+                LearningSession(
+                    id=session_id,
+                    user_id=user_id,
+                    chapter_number=chapter,
+                    section_number=section,
+                    session_progress_stage="session_start",
+                    user_type=user_type,
+                    completed_sections=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+
+    def owned(self, session_id: str, user_id: str) -> LearningSession | None:
+        """The session when `user_id` owns it, else None (callers answer 404 either way)."""
+        with self._db.transaction() as session:
+            row = session.get(LearningSession, session_id)
+            return row if row is not None and row.user_id == user_id else None
+
+    def record_progress(self, session_id: str, state: dict) -> None:
+        """Mirror the session's position from its state after a turn."""
+        with self._db.transaction() as session:
+            row = session.get(LearningSession, session_id)
+            if row is None:
+                return
+            row.chapter_number = state["chapter_number"]
+            row.section_number = state["section_number"]
+            row.session_progress_stage = state.get(
+                "session_progress_stage", row.session_progress_stage
+            )
+            row.completed_sections = len(state.get("completed_sections", []))
+            row.updated_at = time.time()
+
+    def list_for(self, user_id: str, limit: int = 100) -> list[LearningSession]:
+        """The user's sessions, most recently active first."""
+        with self._db.transaction() as session:
+            query = (
+                select(LearningSession)
+                .where(LearningSession.user_id == user_id)
+                .order_by(LearningSession.updated_at.desc(), LearningSession.created_at.desc())
+                .limit(limit)
+            )
+            return list(session.scalars(query))
+
+    def delete(self, session_id: str) -> None:
+        """Forget a session (one whose first lesson could not be produced)."""
+        with self._db.transaction() as session:
+            session.execute(delete(LearningSession).where(LearningSession.id == session_id))

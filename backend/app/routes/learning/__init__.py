@@ -1,0 +1,7 @@
+"""Blueprint "learning": chapters, sessions and their turns (DESIGN 4.2)."""
+
+from flask import Blueprint
+
+bp = Blueprint("learning", __name__, url_prefix="/api/v1/learning")
+
+from backend.app.routes.learning import chapters, session, sessions  # noqa: E402,F401

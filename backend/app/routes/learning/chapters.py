@@ -1,0 +1,23 @@
+"""GET /api/v1/learning/chapters: the course outline."""
+
+from flask import current_app
+from flask_jwt_extended import jwt_required
+from spectree import Response
+
+from backend.app.api.envelope import ok
+from backend.app.api.schemas import ErrorResponse
+from backend.app.extensions import spec
+from backend.app.routes.learning import bp
+from backend.app.routes.learning.schemas import ChaptersResponse
+
+
+@bp.get("/chapters")
+@jwt_required()
+@spec.validate(
+    resp=Response(HTTP_200=ChaptersResponse, HTTP_401=ErrorResponse),
+    tags=["learning"],
+    security=[{"bearer": []}],
+)
+def chapters():
+    """Chapters and their sections."""
+    return ok({"chapters": current_app.extensions["tutor.course"].outline()})

@@ -1,0 +1,60 @@
+"""POST session/start and session/message: the turns that spend LLM tokens."""
+
+from flask_jwt_extended import current_user, jwt_required
+from spectree import Response
+
+from backend.app.api.envelope import ok
+from backend.app.api.schemas import ErrorResponse
+from backend.app.extensions import spec
+from backend.app.learning.service import get_learning_service
+from backend.app.limits import llm_rate_limit
+from backend.app.routes.learning import bp
+from backend.app.routes.learning.schemas import MessageRequest, StartSessionRequest, TurnResponse
+
+_ERRORS = {
+    "HTTP_401": ErrorResponse,
+    "HTTP_404": ErrorResponse,
+    "HTTP_429": ErrorResponse,
+    "HTTP_502": ErrorResponse,
+    "HTTP_503": ErrorResponse,
+}
+
+
+@bp.post("/session/start")
+@jwt_required()
+@llm_rate_limit
+@spec.validate(
+    json=StartSessionRequest,
+    resp=Response(HTTP_200=TurnResponse, **_ERRORS),
+    tags=["learning"],
+    security=[{"bearer": []}],
+)
+def start_session(json: StartSessionRequest):
+    """Open a new session on a section and get its lesson."""
+    # `streaming` is accepted now and honoured once lessons stream; until then lessons
+    # come back whole, as with "streaming": false.
+    result = get_learning_service().start_session(
+        current_user,
+        chapter_number=json.chapter_number,
+        section_number=json.section_number,
+        user_message=json.user_message,
+        user_type=json.user_type,
+    )
+    return ok(result)
+
+
+@bp.post("/session/message")
+@jwt_required()
+@llm_rate_limit
+@spec.validate(
+    json=MessageRequest,
+    resp=Response(HTTP_200=TurnResponse, HTTP_409=ErrorResponse, **_ERRORS),
+    tags=["learning"],
+    security=[{"bearer": []}],
+)
+def session_message(json: MessageRequest):
+    """Send a message in a session ("다음" moves to the next section)."""
+    result = get_learning_service().send_message(
+        current_user, session_id=json.session_id, user_message=json.user_message
+    )
+    return ok(result)

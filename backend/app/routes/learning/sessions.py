@@ -1,0 +1,35 @@
+"""GET sessions and session/<id>: the learner's sessions, read-only."""
+
+from flask_jwt_extended import current_user, jwt_required
+from spectree import Response
+
+from backend.app.api.envelope import ok
+from backend.app.api.schemas import ErrorResponse
+from backend.app.extensions import spec
+from backend.app.learning.service import get_learning_service
+from backend.app.routes.learning import bp
+from backend.app.routes.learning.schemas import SessionsResponse, SessionViewResponse
+
+
+@bp.get("/sessions")
+@jwt_required()
+@spec.validate(
+    resp=Response(HTTP_200=SessionsResponse, HTTP_401=ErrorResponse),
+    tags=["learning"],
+    security=[{"bearer": []}],
+)
+def list_sessions():
+    """The caller's sessions, newest first, with progress."""
+    return ok({"sessions": get_learning_service().list_sessions(current_user)})
+
+
+@bp.get("/session/<string:session_id>")
+@jwt_required()
+@spec.validate(
+    resp=Response(HTTP_200=SessionViewResponse, HTTP_401=ErrorResponse, HTTP_404=ErrorResponse),
+    tags=["learning"],
+    security=[{"bearer": []}],
+)
+def get_session(session_id: str):
+    """One session as the learner sees it (owner only)."""
+    return ok(get_learning_service().session_view(current_user, session_id))
