@@ -109,3 +109,30 @@ def test_learning_routes_need_a_token(client):
         ("GET", "/api/v1/learning/sessions"),
     ):
         assert client.open(path, method=method, json={}).status_code == 401
+
+
+def test_a_second_app_on_the_same_files_sees_the_session(make_settings, client, headers):
+    from backend.app import create_app
+
+    session_id = start(client, headers).json["data"]["session_info"]["session_id"]
+    other_worker = create_app(make_settings()).test_client()
+    view = other_worker.get(f"/api/v1/learning/session/{session_id}", headers=headers)
+    assert view.status_code == 200
+    assert len(view.json["data"]["theory_content"]) == 4
+
+
+def test_a_broken_retrieval_index_falls_back_to_the_section_data(client, headers, monkeypatch):
+    import backend.app.retrieval as retrieval
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(retrieval, "search_theory_materials", broken)
+    response = start(client, headers)
+    assert response.status_code == 200
+    session_id = response.json["data"]["session_info"]["session_id"]
+    with client.application.app_context():
+        state = client.application.extensions["tutor.graph"].get_state(
+            {"configurable": {"thread_id": session_id}}
+        )
+    assert state.values["content_source"] == "fallback"
