@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     STREAM_RUN_RETENTION_SECONDS: int = Field(600, ge=1)
     STREAM_RUN_MAX_EVENTS: int = Field(5000, ge=10)
     SSE_HEARTBEAT_SECONDS: float = Field(10.0, gt=0, le=10.0)
+    STREAM_RUN_LEASE_SECONDS: float = Field(15.0, gt=0)
 
     # LLM
     LLM_PROVIDER: Literal["openai", "gemini", "offline"] = "offline"

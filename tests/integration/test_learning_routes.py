@@ -12,7 +12,12 @@ def headers(auth):
 
 
 def start(client, headers, chapter=2, section=1, **extra):
-    body = {"chapter_number": chapter, "section_number": section, "user_message": "시작할게요"}
+    body = {
+        "chapter_number": chapter,
+        "section_number": section,
+        "user_message": "시작할게요",
+        "streaming": False,
+    }
     return client.post(START, json={**body, **extra}, headers=headers)
 
 

@@ -13,11 +13,19 @@ from backend.app.agents.theory_educator import TheoryEducator
 
 
 def build_tutor_graph(
-    *, course, model: BaseChatModel, checkpointer: BaseCheckpointSaver
+    *,
+    course,
+    model: BaseChatModel,
+    checkpointer: BaseCheckpointSaver,
+    tickets=None,
+    ticket_ttl: float = 60,
 ) -> CompiledStateGraph:
-    """Compile the graph once per process; each session is a thread (thread_id = session id)."""
+    """Compile the graph once per process; each session is a thread (thread_id = session id).
+
+    The TheoryEducator is reachable as `graph.educator` for the streaming path.
+    """
     supervisor = LearningSupervisor(course)
-    educator = TheoryEducator(course, model)
+    educator = TheoryEducator(course, model, tickets=tickets, ticket_ttl=ticket_ttl)
     graph = StateGraph(TutorState)
     graph.add_node("learning_supervisor", supervisor.process)
     graph.add_node("theory_educator", educator.process)
@@ -25,9 +33,12 @@ def build_tutor_graph(
     graph.add_edge(START, "learning_supervisor")
     graph.add_edge("theory_educator", END)
     graph.add_edge("respond", END)
-    return graph.compile(checkpointer=checkpointer)
+    compiled = graph.compile(checkpointer=checkpointer)
+    educator.attach(compiled)
+    compiled.educator = educator
+    return compiled
 
 
-def thread_config(session_id: str) -> dict:
-    """The LangGraph config addressing one session's thread."""
-    return {"configurable": {"thread_id": session_id}}
+def thread_config(session_id: str, **options) -> dict:
+    """The LangGraph config addressing one session's thread (plus per-call options)."""
+    return {"configurable": {"thread_id": session_id, **options}}

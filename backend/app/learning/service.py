@@ -30,6 +30,7 @@ class LearningService:
         self.run_slots = run_slots
         # A synchronous lesson may take every attempt of its calls; its slot must outlast them.
         self.lease_seconds = settings.LLM_TIMEOUT_SECONDS * (settings.LLM_MAX_RETRIES + 1) * 2 + 30
+        self.ticket_ttl = settings.STREAM_TICKET_TTL_SECONDS
 
     def start_session(
         self,
@@ -39,8 +40,9 @@ class LearningService:
         section_number: int,
         user_message: str,
         user_type: str | None,
+        streaming: bool = False,
     ) -> dict:
-        """Open a new session on a section and produce its first lesson."""
+        """Open a new session on a section: a lesson stream ticket, or the whole lesson."""
         section = self.course.section(chapter_number, section_number)
         if section is None:
             raise APIError(404, "NOT_FOUND", "This chapter or section does not exist.")
@@ -60,10 +62,14 @@ class LearningService:
             "completed_sections": [],
             "conversation": [],
         }
-        with self.run_slots.hold(
-            user.id, f"session:{session_id}", "lesson", lease_seconds=self.lease_seconds
-        ):
-            self.sessions.create(session_id, user.id, chapter_number, section_number, level)
+        slot_id = f"session:{session_id}"
+        if streaming:
+            streamed = self._start_streaming(user, session_id, slot_id, initial)
+            if streamed is not None:
+                return streamed
+        with self.run_slots.hold(user.id, slot_id, "lesson", lease_seconds=self.lease_seconds):
+            if self.sessions.owned(session_id, user.id) is None:
+                self.sessions.create(session_id, user.id, chapter_number, section_number, level)
             try:
                 state = self.graph.invoke(initial, thread_config(session_id))
             except Exception:
@@ -72,6 +78,50 @@ class LearningService:
                 raise
         self.sessions.record_progress(session_id, state)
         return self._turn_result(session_id, state)
+
+    def _start_streaming(self, user, session_id: str, slot_id: str, initial: dict) -> dict | None:
+        """Phase 1 of a streamed lesson: state + ticket; None means use the synchronous path."""
+        # The slot outlives this request: the run renews it, and releases it when done.
+        self.run_slots.acquire(user.id, slot_id, "lesson", lease_seconds=self.ticket_ttl + 30)
+        try:
+            self.sessions.create(
+                session_id,
+                user.id,
+                initial["chapter_number"],
+                initial["section_number"],
+                initial["user_type"],
+            )
+            state = self.graph.invoke(initial, thread_config(session_id, streaming=True))
+            prepared = self.graph.educator.process_streaming_state(
+                {
+                    "session_id": session_id,
+                    "user_id": user.id,
+                    "user_message": initial["user_message"],
+                    "slot_id": slot_id,
+                }
+            )
+        except Exception:
+            # The seed's STATE_INIT_ERROR: fall back to the synchronous lesson.
+            log.exception("Preparing the lesson stream failed; answering synchronously")
+            self.run_slots.release(slot_id)
+            return None
+        self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
+        self.sessions.record_progress(session_id, state)
+        return {
+            "session_info": {
+                "session_id": session_id,
+                "chapter_number": state["chapter_number"],
+                "section_number": state["section_number"],
+            },
+            "workflow_response": {
+                "current_agent": "learning_supervisor",
+                "session_progress_stage": "theory_streaming",
+                "ui_mode": "streaming",
+                "streaming": True,
+                "temp_session_id": prepared["temp_session_id"],
+                "estimated_blocks": prepared["estimated_blocks"],
+            },
+        }
 
     def send_message(self, user, *, session_id: str, user_message: str) -> dict:
         """Handle one learner message in an existing session."""
@@ -111,9 +161,15 @@ class LearningService:
 
     def session_view(self, user, session_id: str) -> dict:
         """The learner-visible state of one session (owner only)."""
-        if self.sessions.owned(session_id, user.id) is None:
+        row = self.sessions.owned(session_id, user.id)
+        if row is None:
             raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
         state = self.graph.get_state(thread_config(session_id)).values
+        active = (
+            {"temp_session_id": row.active_run_ticket, "kind": row.active_run_kind}
+            if row.active_run_ticket
+            else None
+        )
         return {
             "session_id": session_id,
             "chapter_number": state.get("chapter_number"),
@@ -125,7 +181,7 @@ class LearningService:
                 {key: entry[key] for key in ("role", "agent", "message", "created_at")}
                 for entry in state.get("conversation", [])
             ],
-            "active_run": None,
+            "active_run": active,
         }
 
     @staticmethod

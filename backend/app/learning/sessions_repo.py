@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from backend.app.storage.db import Database
 from backend.app.storage.models import LearningSession
@@ -55,6 +55,20 @@ class SessionRepository:
             )
             row.completed_sections = len(state.get("completed_sections", []))
             row.updated_at = time.time()
+
+    def set_active_run(self, session_id: str, ticket: str, kind: str) -> None:
+        """Remember the running stream of a session, for resuming after a reload."""
+        self._set(session_id, active_run_ticket=ticket, active_run_kind=kind)
+
+    def clear_active_run(self, session_id: str) -> None:
+        """The session's stream ended."""
+        self._set(session_id, active_run_ticket=None, active_run_kind=None)
+
+    def _set(self, session_id: str, **values) -> None:
+        with self._db.transaction() as session:
+            session.execute(
+                update(LearningSession).where(LearningSession.id == session_id).values(**values)
+            )
 
     def list_for(self, user_id: str, limit: int = 100) -> list[LearningSession]:
         """The user's sessions, most recently active first."""

@@ -9,8 +9,11 @@ from backend.app.agents.graph import build_tutor_graph
 from backend.app.course import get_course
 from backend.app.learning.service import LearningService
 from backend.app.learning.sessions_repo import SessionRepository
+from backend.app.learning.theory_stream_service import TheoryStreamService
 from backend.app.llm import create_chat_model
 from backend.app.retrieval import warm_up
+from backend.app.streaming.runner import Runner
+from backend.app.streaming.store import SqliteStreamStore
 
 
 def register_learning(app: Flask) -> None:
@@ -18,17 +21,29 @@ def register_learning(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     course = get_course()
     warm_up()  # the retrieval index: built now rather than inside a learner's first request
+    store = SqliteStreamStore(
+        settings.DATA_DIR / "streams.db",
+        max_events=settings.STREAM_RUN_MAX_EVENTS,
+        retention_seconds=settings.STREAM_RUN_RETENTION_SECONDS,
+    )
     graph = build_tutor_graph(
         course=course,
         model=create_chat_model(settings),
         checkpointer=create_checkpointer(settings),
+        tickets=store,
+        ticket_ttl=settings.STREAM_TICKET_TTL_SECONDS,
     )
+    sessions = SessionRepository(app.extensions["tutor.db"])
+    run_slots = app.extensions["tutor.run_slots"]
     app.extensions["tutor.course"] = course
     app.extensions["tutor.graph"] = graph
     app.extensions["tutor.learning"] = LearningService(
-        graph=graph,
-        course=course,
-        sessions=SessionRepository(app.extensions["tutor.db"]),
-        run_slots=app.extensions["tutor.run_slots"],
+        graph=graph, course=course, sessions=sessions, run_slots=run_slots, settings=settings
+    )
+    app.extensions["tutor.theory_streams"] = TheoryStreamService(
+        runner=Runner(store, lease_seconds=settings.STREAM_RUN_LEASE_SECONDS),
+        educator=graph.educator,
+        sessions=sessions,
+        run_slots=run_slots,
         settings=settings,
     )

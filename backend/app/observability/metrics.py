@@ -13,6 +13,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -28,6 +29,31 @@ HTTP_LATENCY = Histogram(
     "Time to produce the response (streams: time to the first byte).",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
+STREAM_FIRST_BLOCK = Histogram(
+    "tutor_stream_first_block_seconds",
+    "Time from a stream's start to its first content event (TTFT of blocks).",
+    ["kind"],
+    buckets=(0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30),
+)
+STREAM_DURATION = Histogram(
+    "tutor_stream_duration_seconds",
+    "Time from a stream's start to its terminal event.",
+    ["kind"],
+    buckets=(0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120),
+)
+STREAM_OUTCOMES = Counter(
+    "tutor_stream_outcomes_total",
+    "Finished streams by outcome: success, fallback, error, cancelled, aborted.",
+    ["kind", "outcome"],
+)
+STREAMS_ACTIVE = Gauge(
+    "tutor_streams_active",
+    "Streams being produced right now, summed over live workers.",
+    ["kind"],
+    multiprocess_mode="livesum",
 )
 
 

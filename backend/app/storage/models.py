@@ -67,6 +67,9 @@ class LearningSession(Base):
     session_progress_stage: Mapped[str] = mapped_column(String(32))
     user_type: Mapped[str] = mapped_column(String(16))
     completed_sections: Mapped[int] = mapped_column(Integer, default=0)
+    # The stream a reload can resume; kept here, never in the TutorState.
+    active_run_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    active_run_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
 

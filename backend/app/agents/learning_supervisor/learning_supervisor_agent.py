@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END
 from langgraph.types import Command
 
 from backend.app.agents.learning_supervisor import prompts
@@ -19,20 +21,25 @@ class LearningSupervisor:
     def __init__(self, course) -> None:
         self.course = course
 
-    def process(self, state: TutorState) -> Command[Literal["theory_educator", "respond"]]:
+    def process(
+        self, state: TutorState, config: RunnableConfig
+    ) -> Command[Literal["theory_educator", "respond", "__end__"]]:
         """Classify the turn and send it on; the learner-visible state is left untouched."""
         intent = state.get("user_intent") or classify_message(state.get("user_message", ""))
         update = {"user_intent": intent, "current_agent": AGENT}
         if intent == "theory_streaming":
-            # Opening a lesson. Until lessons stream, the educator writes it synchronously.
-            return Command(
-                update={
-                    **update,
-                    "target_chapter_number": state["chapter_number"],
-                    "target_section_number": state["section_number"],
-                },
-                goto="theory_educator",
-            )
+            target = {
+                "target_chapter_number": state["chapter_number"],
+                "target_section_number": state["section_number"],
+            }
+            if config.get("configurable", {}).get("streaming"):
+                # The lesson streams outside the graph (a producer run); the educator's
+                # finalize_streaming_state writes it into this thread when it completes.
+                return Command(
+                    update={**update, **target, "session_progress_stage": "theory_streaming"},
+                    goto=END,
+                )
+            return Command(update={**update, **target}, goto="theory_educator")
         if intent == "next_step":
             following = self.course.next_section(state["chapter_number"], state["section_number"])
             if following is None:

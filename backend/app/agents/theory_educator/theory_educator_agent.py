@@ -1,4 +1,4 @@
-"""TheoryEducator: the synchronous lesson, and the hooks of the streamed one."""
+"""TheoryEducator: the synchronous lesson, and the two halves of a streamed one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.agents.learning_supervisor.prompts import LESSON_READY
 from backend.app.agents.state import TutorState, add_conversation, conversation_entry, learner_turn
+from backend.app.agents.theory_educator.prompts import LESSON_CANCELLED, LESSON_FAILED
 from backend.app.tools.content.lesson_context import prepare_lesson_context
+from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
 from backend.app.tools.content.theory_tools_chatgpt import theory_generation_tool
 
 AGENT = "theory_educator"
@@ -17,9 +19,16 @@ AGENT = "theory_educator"
 class TheoryEducator:
     """Writes the lesson of the target section and commits it to the session in one update."""
 
-    def __init__(self, course, model: BaseChatModel) -> None:
+    def __init__(self, course, model: BaseChatModel, tickets=None, ticket_ttl: float = 60) -> None:
         self.course = course
         self.model = model
+        self.tickets = tickets
+        self.ticket_ttl = ticket_ttl
+        self.graph = None  # attached once compiled: finalize writes through it
+
+    def attach(self, graph) -> None:
+        """Give the educator the compiled graph whose threads it finalizes."""
+        self.graph = graph
 
     def process(self, state: TutorState) -> dict:
         """Generate the lesson synchronously (the non-streaming path and the fallback).
@@ -27,46 +36,104 @@ class TheoryEducator:
         Raises GenerationFailed / ModelUnavailable without touching the session, so a
         failed lesson leaves the previous one in place.
         """
-        chapter, number = state["target_chapter_number"], state["target_section_number"]
-        section = self.course.section(chapter, number)
-        if section is None:
-            raise ValueError(f"TheoryEducator got an unknown section {chapter}-{number}")
+        section = self._target(state)
         context = prepare_lesson_context(
             section,
             user_type=state.get("user_type", "beginner"),
             is_retry_session=state.get("is_retry_session", False),
         )
         blocks = theory_generation_tool(context, self.model)
-        completed = [*state.get("completed_sections", [])]
-        if [chapter, number] not in completed:
-            completed.append([chapter, number])
-        summary = LESSON_READY.format(chapter_info=section.chapter_info, title=section.title)
-        return {
-            "chapter_number": chapter,
-            "section_number": number,
-            "current_agent": AGENT,
-            "session_progress_stage": "theory_completed",
-            "theory_content": blocks,
-            "content_source": context.content_source,
-            "completed_sections": completed,
-            "conversation": add_conversation(
-                state, *learner_turn(state), conversation_entry("assistant", AGENT, summary)
-            ),
-            "workflow_response": {
-                "current_agent": AGENT,
-                "session_progress_stage": "theory_completed",
-                "ui_mode": "lesson",
-                "streaming": False,
-                "theory_content": blocks,
-            },
-        }
+        return lesson_update(
+            state, section, blocks, context.content_source, state.get("user_message", "")
+        )
 
     def process_streaming_state(self, temp_session_data: dict[str, Any]) -> dict[str, Any]:
-        """Prepare the session for a streamed lesson (built with theory streaming)."""
-        raise NotImplementedError("Theory streaming is not built yet; lessons are synchronous.")
+        """Prepare a streamed lesson: its context (no model call) and the ticket to claim it.
+
+        `temp_session_data` needs session_id, user_id and slot_id; the section and the
+        learner's level come from the checkpointed state. The ticket goes back to the
+        caller only, never into the TutorState.
+        """
+        state = self.graph.get_state(_thread(temp_session_data["session_id"])).values
+        section = self._target(state)
+        context = prepare_lesson_context(
+            section,
+            user_type=state.get("user_type", "beginner"),
+            is_retry_session=state.get("is_retry_session", False),
+        )
+        payload = {**temp_session_data, "context": context.model_dump(mode="json")}
+        ticket = self.tickets.issue(temp_session_data["user_id"], payload, self.ticket_ttl)
+        return {"success": True, "temp_session_id": ticket, "estimated_blocks": ESTIMATED_BLOCKS}
 
     def finalize_streaming_state(
         self, temp_session_data: dict[str, Any], final_content: dict[str, Any]
     ) -> dict[str, Any]:
-        """Commit a streamed lesson to the session (built with theory streaming)."""
-        raise NotImplementedError("Theory streaming is not built yet; lessons are synchronous.")
+        """Write the streamed lesson (or what was delivered of it) into the TutorState."""
+        config = _thread(temp_session_data["session_id"])
+        state = self.graph.get_state(config).values
+        section = self._target(state)
+        blocks = final_content["blocks"]
+        message = temp_session_data.get("user_message", "")
+        context_source = temp_session_data["context"]["content_source"]
+        if final_content["status"] == "completed":
+            update = lesson_update(state, section, blocks, context_source, message)
+        else:
+            note = LESSON_CANCELLED if final_content["status"] == "cancelled" else LESSON_FAILED
+            stage = (
+                "theory_cancelled" if final_content["status"] == "cancelled" else "theory_failed"
+            )
+            update = {
+                "current_agent": AGENT,
+                "session_progress_stage": stage,
+                "theory_content": blocks,
+                "conversation": add_conversation(
+                    state,
+                    *learner_turn({"user_message": message}),
+                    conversation_entry("assistant", AGENT, note.format(delivered=len(blocks))),
+                ),
+            }
+        self.graph.update_state(config, update, as_node=AGENT)
+        return {**state, **update}
+
+    def _target(self, state: TutorState):
+        chapter, number = state["target_chapter_number"], state["target_section_number"]
+        section = self.course.section(chapter, number)
+        if section is None:
+            raise ValueError(f"TheoryEducator got an unknown section {chapter}-{number}")
+        return section
+
+
+def lesson_update(
+    state: TutorState, section, blocks: list[dict], content_source: str, message: str
+) -> dict:
+    """The state change of a finished lesson, the same whether it streamed or not."""
+    chapter, number = section.chapter_number, section.section_number
+    completed = [*state.get("completed_sections", [])]
+    if [chapter, number] not in completed:
+        completed.append([chapter, number])
+    summary = LESSON_READY.format(chapter_info=section.chapter_info, title=section.title)
+    return {
+        "chapter_number": chapter,
+        "section_number": number,
+        "current_agent": AGENT,
+        "session_progress_stage": "theory_completed",
+        "theory_content": blocks,
+        "content_source": content_source,
+        "completed_sections": completed,
+        "conversation": add_conversation(
+            state,
+            *learner_turn({"user_message": message}),
+            conversation_entry("assistant", AGENT, summary),
+        ),
+        "workflow_response": {
+            "current_agent": AGENT,
+            "session_progress_stage": "theory_completed",
+            "ui_mode": "lesson",
+            "streaming": False,
+            "theory_content": blocks,
+        },
+    }
+
+
+def _thread(session_id: str) -> dict:
+    return {"configurable": {"thread_id": session_id}}

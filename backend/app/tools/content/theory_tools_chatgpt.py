@@ -40,3 +40,24 @@ def theory_generation_tool(context: LessonContext, model: BaseChatModel) -> list
             return number_blocks(blocks)
         log.warning("Lesson attempt %d gave no usable block", attempt)
     raise GenerationFailed(f"no usable lesson block after {ATTEMPTS} attempts")
+
+
+def _kind(block: dict) -> tuple[str, str | None]:
+    return block["block_type"], block["data"].get("type")
+
+
+def theory_continuation_tool(
+    context: LessonContext, model: BaseChatModel, delivered: list[dict]
+) -> list[dict]:
+    """One call for the blocks after `delivered`; blocks of a kind already sent are dropped."""
+    sent = [{"block_type": b["block_type"], "data": b["data"]} for b in delivered]
+    messages = build_lesson_messages(context, blocks_already_sent=sent)
+    try:
+        reply = model.invoke(messages)
+    except Exception as error:
+        raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
+    seen = {_kind(block) for block in delivered}
+    rest = [block for block in parse_lesson(content_text(reply.content)) if _kind(block) not in seen]
+    if not rest:
+        raise GenerationFailed("the continuation gave no new block")
+    return rest

@@ -1,5 +1,6 @@
 """POST session/start and session/message: the turns that spend LLM tokens."""
 
+from flask import current_app
 from flask_jwt_extended import current_user, jwt_required
 from spectree import Response
 
@@ -30,15 +31,15 @@ _ERRORS = {
     security=[{"bearer": []}],
 )
 def start_session(json: StartSessionRequest):
-    """Open a new session on a section and get its lesson."""
-    # `streaming` is accepted now and honoured once lessons stream; until then lessons
-    # come back whole, as with "streaming": false.
+    """Open a new session on a section: a stream ticket, or (streaming off) the whole lesson."""
+    streaming = json.streaming and current_app.config["SETTINGS"].THEORY_STREAMING_ENABLED
     result = get_learning_service().start_session(
         current_user,
         chapter_number=json.chapter_number,
         section_number=json.section_number,
         user_message=json.user_message,
         user_type=json.user_type,
+        streaming=streaming,
     )
     return ok(result)
 

@@ -1,0 +1,86 @@
+"""The theory lesson run: stream blocks, fall back safely, and end with one terminal event."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+from backend.app.tools.content.lesson_context import LessonContext
+from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
+from backend.app.tools.content.theory_tools_chatgpt import (
+    theory_continuation_tool,
+    theory_generation_tool,
+)
+from backend.app.tools.content.theory_tools_chatgpt_stream import (
+    StreamStats,
+    theory_streaming_generation_tool,
+)
+
+log = logging.getLogger(__name__)
+
+
+class StreamCutShort(Exception):
+    """The model's stream ended before the block array was closed, or gave no block."""
+
+
+def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterator[dict]:
+    """stream_start, theory_block..., then stream_complete or one stream_error.
+
+    Failure before the first block: the synchronous tool writes the lesson (`sync`).
+    Failure after k blocks: one continuation call for the rest (`continuation`), so no
+    block is sent twice. If that fails too: stream_error GENERATION_FAILED.
+    """
+    started = time.monotonic()
+    yield {"type": "stream_start", "temp_session_id": ticket, "estimated_blocks": ESTIMATED_BLOCKS}
+    delivered: list[dict] = []
+    stats = StreamStats()
+
+    def block_event(block: dict) -> dict:
+        numbered = {
+            "block_type": block["block_type"],
+            "block_id": len(delivered) + 1,
+            "data": block["data"],
+        }
+        delivered.append(numbered)
+        return {"type": "theory_block", **numbered}
+
+    fallback_mode = None
+    try:
+        for block in theory_streaming_generation_tool(context, model, stats):
+            yield block_event(block)
+        if not delivered or not stats.complete:
+            raise StreamCutShort(f"{len(delivered)} blocks, array closed: {stats.complete}")
+    except Exception as error:  # cancellation is a BaseException and passes through
+        log.warning(
+            "Lesson stream failed after %d blocks: %s", len(delivered), type(error).__name__
+        )
+        fallback_mode = "continuation" if delivered else "sync"
+        try:
+            if delivered:
+                rest = theory_continuation_tool(context, model, delivered)
+            else:
+                rest = [
+                    {"block_type": b["block_type"], "data": b["data"]}
+                    for b in theory_generation_tool(context, model)
+                ]
+        except Exception as fallback_error:
+            log.warning(
+                "Lesson fallback (%s) failed: %s", fallback_mode, type(fallback_error).__name__
+            )
+            yield {
+                "type": "stream_error",
+                "code": "GENERATION_FAILED",
+                "message": "The lesson could not be generated.",
+            }
+            return
+        for block in rest:
+            yield block_event(block)
+    yield {
+        "type": "stream_complete",
+        "total_blocks": len(delivered),
+        "fallback": fallback_mode is not None,
+        "fallback_mode": fallback_mode,
+        "elapsed_ms": round((time.monotonic() - started) * 1000),
+        "usage": stats.usage,
+    }

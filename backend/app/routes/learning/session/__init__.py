@@ -1,0 +1,1 @@
+"""Routes of one learning session: its turns and its streams."""

@@ -1,0 +1,1 @@
+"""The streaming core: generic pieces that know no route or agent."""

@@ -1,0 +1,223 @@
+"""Tickets and run logs shared by every worker of a host (DESIGN 4.2.1), on SQLite.
+
+The interface is small on purpose, so a Redis backend (SET NX EX, GETDEL, Streams) can
+take its place: TicketStore issue/peek/claim and RunLog create/append/finish/read/...
+Runs are keyed by a hash of their ticket, so this store's run rows, the metrics and the
+logs never hold a usable ticket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    ticket TEXT PRIMARY KEY, owner TEXT NOT NULL, payload TEXT NOT NULL,
+    expires_at REAL NOT NULL, claimed_at REAL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL,
+    status TEXT NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0,
+    lease_expires_at REAL NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL, finished_at REAL);
+CREATE TABLE IF NOT EXISTS run_events (
+    run_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_runs_finished ON runs (status, finished_at);
+CREATE INDEX IF NOT EXISTS ix_tickets_expiry ON tickets (expires_at);
+"""
+BUSY_TIMEOUT_MS = 3000
+TICKET_BYTES = 32  # 256 bits of randomness
+
+
+def run_id_for(ticket: str) -> str:
+    """The run's key: a one-way hash of its ticket."""
+    return hashlib.sha256(ticket.encode()).hexdigest()[:40]
+
+
+class RunLogFull(Exception):
+    """The run reached STREAM_RUN_MAX_EVENTS."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a subscriber needs to know about a run."""
+
+    run_id: str
+    owner: str
+    kind: str
+    finished: bool
+    last_seq: int
+    lease_expired: bool
+    cancel_requested: bool
+
+
+class SqliteStreamStore:
+    """Tickets and run logs in one SQLite file (WAL) under DATA_DIR."""
+
+    def __init__(self, path: Path, *, max_events: int, retention_seconds: float) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection per process; greenlets take turns through the lock. Every call
+        # is one short transaction, so no greenlet holds it across a wait.
+        self._db = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+        self.max_events = max_events
+        self.retention_seconds = retention_seconds
+
+    def _write(self, statements):
+        """Run `statements(cursor)` in one IMMEDIATE transaction and return its result."""
+        with self._lock:
+            cursor = self._db.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                result = statements(cursor)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+            return result
+
+    def _read(self, sql: str, params: tuple):
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # --- tickets -------------------------------------------------------------------
+
+    def issue(self, owner: str, payload: dict, ttl: float) -> str:
+        """A new opaque ticket for `owner`, claimable once within `ttl` seconds."""
+        ticket = secrets.token_urlsafe(TICKET_BYTES)
+        now = time.time()
+
+        def insert(cursor):
+            cursor.execute("DELETE FROM tickets WHERE expires_at < ?", (now - 60,))
+            cursor.execute(
+                "INSERT INTO tickets (ticket, owner, payload, expires_at) VALUES (?, ?, ?, ?)",
+                (ticket, owner, json.dumps(payload, ensure_ascii=False), now + ttl),
+            )
+
+        self._write(insert)
+        return ticket
+
+    def peek(self, ticket: str) -> str | None:
+        """The owner of a ticket that can still be claimed, else None."""
+        rows = self._read(
+            "SELECT owner FROM tickets WHERE ticket = ? AND claimed_at IS NULL AND expires_at > ?",
+            (ticket, time.time()),
+        )
+        return rows[0][0] if rows else None
+
+    def claim(self, ticket: str) -> tuple[str, dict] | None:
+        """(owner, payload) for exactly one caller; None if expired, unknown or claimed."""
+
+        def take(cursor):
+            row = cursor.execute(
+                "UPDATE tickets SET claimed_at = ? WHERE ticket = ? AND claimed_at IS NULL "
+                "AND expires_at > ? RETURNING owner, payload",
+                (time.time(), ticket, time.time()),
+            ).fetchone()
+            return (row[0], json.loads(row[1])) if row else None
+
+        return self._write(take)
+
+    # --- run logs ------------------------------------------------------------------
+
+    def create_run(self, run_id: str, owner: str, kind: str, lease_seconds: float) -> None:
+        """Open a run log (and drop finished runs past their retention)."""
+        now = time.time()
+
+        def insert(cursor):
+            expired = now - self.retention_seconds
+            cursor.execute(
+                "DELETE FROM run_events WHERE run_id IN (SELECT run_id FROM runs "
+                "WHERE status = 'finished' AND finished_at < ?)",
+                (expired,),
+            )
+            cursor.execute(
+                "DELETE FROM runs WHERE status = 'finished' AND finished_at < ?", (expired,)
+            )
+            cursor.execute(
+                "INSERT INTO runs (run_id, owner, kind, status, lease_expires_at, created_at) "
+                "VALUES (?, ?, ?, 'running', ?, ?)",
+                (run_id, owner, kind, now + lease_seconds, now),
+            )
+
+        self._write(insert)
+
+    def append(self, run_id: str, event: dict, *, terminal: bool = False) -> int | None:
+        """Add an event with the next seq; None if the run already finished.
+
+        A terminal event finishes the run in the same transaction, so exactly one
+        terminal event ends each run even when a producer and a reaper race.
+        """
+        data = json.dumps(event, ensure_ascii=False)
+
+        def add(cursor):
+            row = cursor.execute(
+                "SELECT last_seq FROM runs WHERE run_id = ? AND status = 'running'", (run_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            seq = row[0] + 1
+            if not terminal and seq >= self.max_events:
+                raise RunLogFull(run_id)
+            cursor.execute("INSERT INTO run_events VALUES (?, ?, ?)", (run_id, seq, data))
+            cursor.execute(
+                "UPDATE runs SET last_seq = ?, status = ?, finished_at = ? WHERE run_id = ?",
+                (
+                    seq,
+                    "finished" if terminal else "running",
+                    time.time() if terminal else None,
+                    run_id,
+                ),
+            )
+            return seq
+
+        return self._write(add)
+
+    def read(self, run_id: str, after_seq: int) -> list[tuple[int, dict]]:
+        """Events with seq > after_seq, in order."""
+        rows = self._read(
+            "SELECT seq, data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq",
+            (run_id, after_seq),
+        )
+        return [(seq, json.loads(data)) for seq, data in rows]
+
+    def run_info(self, run_id: str) -> RunInfo | None:
+        """The run's owner and status, or None for an unknown (or expired) run."""
+        rows = self._read(
+            "SELECT owner, kind, status, last_seq, lease_expires_at, cancel_requested "
+            "FROM runs WHERE run_id = ?",
+            (run_id,),
+        )
+        if not rows:
+            return None
+        owner, kind, status, last_seq, lease, cancel = rows[0]
+        return RunInfo(
+            run_id, owner, kind, status == "finished", last_seq, lease < time.time(), bool(cancel)
+        )
+
+    def renew_lease(self, run_id: str, lease_seconds: float) -> None:
+        """The producer is alive: push its lease forward."""
+        self._write(
+            lambda c: c.execute(
+                "UPDATE runs SET lease_expires_at = ? WHERE run_id = ? AND status = 'running'",
+                (time.time() + lease_seconds, run_id),
+            )
+        )
+
+    def request_cancel(self, run_id: str) -> None:
+        """Mark the run for cancellation; its producer notices within its check interval."""
+        self._write(
+            lambda c: c.execute("UPDATE runs SET cancel_requested = 1 WHERE run_id = ?", (run_id,))
+        )

@@ -1,0 +1,44 @@
+"""Subscribing to a run: replay what is logged, then follow it live, with heartbeats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backend.app.streaming.framing import sse_comment, sse_event
+from backend.app.streaming.runner import Runner
+
+TERMINAL_TYPES = ("stream_complete", "stream_error")
+ABORTED = {"type": "stream_error", "code": "RUN_ABORTED", "message": "The run stopped unexpectedly."}
+
+
+def subscribe_sse(runner: Runner, run_id: str, after_seq: int, heartbeat: float) -> Iterator[str]:
+    """SSE text for every event after `after_seq` until the terminal one.
+
+    An empty wait writes `: ping` (keeps proxies open and reveals dead clients). A run
+    whose producer stopped renewing its lease (its worker died) is finished here with
+    RUN_ABORTED, so no subscriber waits forever.
+    """
+    last = after_seq
+    while True:
+        events = runner.wait(run_id, last, timeout=heartbeat)
+        for seq, event in events:
+            yield sse_event(seq, event)
+            last = seq
+            if event.get("type") in TERMINAL_TYPES:
+                return
+        if events:
+            continue
+        info = runner.store.run_info(run_id)
+        if info is None:
+            return  # retention removed it; nothing more will come
+        if info.finished:
+            continue  # the terminal event landed after our read
+        if info.lease_expired:
+            runner.store.append(run_id, ABORTED, terminal=True)  # one racer wins; all read it
+            continue
+        yield sse_comment("ping")
+
+
+def refusal_sse(code: str, message: str) -> str:
+    """The single `stream_error` (no id) a refused stream consists of."""
+    return sse_event(None, {"type": "stream_error", "code": code, "message": message})

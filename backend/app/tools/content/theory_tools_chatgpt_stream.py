@@ -1,0 +1,60 @@
+"""The streaming lesson tool: the same prompt as the synchronous tool, blocks as they close."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from backend.app.llm.text import content_text
+from backend.app.streaming.block_splitter import BlockSplitter
+from backend.app.tools.content.blocks import validate_block
+from backend.app.tools.content.lesson_context import LessonContext
+from backend.app.tools.content.theory_prompts import build_lesson_messages
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StreamStats:
+    """What the stream told us besides blocks: token usage, completeness, rejects."""
+
+    usage: dict | None = None
+    complete: bool = False
+    invalid_blocks: int = 0
+
+    def add_usage(self, usage: dict | None) -> None:
+        """Sum the token counts a provider reports (often only on the last chunk)."""
+        if not usage:
+            return
+        total = self.usage or {}
+        for key in ("input_tokens", "output_tokens", "total_tokens"):
+            total[key] = total.get(key, 0) + int(usage.get(key) or 0)
+        self.usage = total
+
+
+def theory_streaming_generation_tool(
+    context: LessonContext, model: BaseChatModel, stats: StreamStats
+) -> Iterator[dict]:
+    """Validated blocks (unnumbered), each yielded the moment its closing brace arrives.
+
+    `stats.complete` stays False when the model stopped before closing the array: the
+    caller must never report such a stream as complete.
+    """
+    splitter = BlockSplitter()
+    for chunk in model.stream(build_lesson_messages(context)):
+        stats.add_usage(getattr(chunk, "usage_metadata", None))
+        yield from _valid(splitter.feed(content_text(chunk.content)), stats)
+    yield from _valid(splitter.close(), stats)
+    stats.complete = splitter.complete
+
+
+def _valid(raw_blocks: list[dict], stats: StreamStats) -> Iterator[dict]:
+    for raw in raw_blocks:
+        block = validate_block(raw)
+        if block is None:
+            stats.invalid_blocks += 1
+            continue
+        yield block
