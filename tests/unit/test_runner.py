@@ -1,0 +1,70 @@
+"""The producer runner: events to the log, cancel kills a blocked producer, dead leases abort."""
+
+import gevent
+import pytest
+
+from backend.app.streaming.runner import Runner
+from backend.app.streaming.store import SqliteStreamStore
+from backend.app.streaming.subscription import subscribe_sse
+
+
+@pytest.fixture
+def runner(tmp_path):
+    store = SqliteStreamStore(tmp_path / "streams.db", max_events=100, retention_seconds=600)
+    return Runner(store, lease_seconds=5)
+
+
+def start(runner, run_id, produce):
+    results = []
+    runner.store.create_run(run_id, "alice", "theory", lease_seconds=5)
+    greenlet = runner.start(run_id, produce, results.append)
+    return greenlet, results
+
+
+def test_events_reach_the_log_and_the_terminal_ends_the_run(runner):
+    def produce():
+        yield {"type": "stream_start"}
+        gevent.sleep(0.01)
+        yield {"type": "theory_block", "block_id": 1}
+        yield {"type": "stream_complete", "total_blocks": 1}
+
+    greenlet, results = start(runner, "ok", produce)
+    frames = list(subscribe_sse(runner, "ok", 0, heartbeat=1))
+    greenlet.join(2)
+    assert [f.split("\n")[0] for f in frames] == ["id: 1", "id: 2", "id: 3"]
+    assert results[0].outcome == "completed" and len(results[0].events) == 3
+
+
+def test_a_producer_without_terminal_fails_with_one(runner):
+    greenlet, results = start(runner, "no-end", lambda: iter([{"type": "stream_start"}]))
+    greenlet.join(2)
+    events = [e for _, e in runner.store.read("no-end", 0)]
+    assert events[-1]["code"] == "GENERATION_FAILED" and results[0].outcome == "failed"
+
+
+def test_cancel_mark_kills_a_producer_blocked_upstream(runner):
+    closed = []
+
+    def produce():
+        try:
+            yield {"type": "stream_start"}
+            gevent.sleep(30)  # a silent upstream
+            yield {"type": "stream_complete"}
+        finally:
+            closed.append(True)  # the model stream's cleanup runs: the upstream closes
+
+    greenlet, results = start(runner, "cancel-me", produce)
+    gevent.sleep(0.05)
+    runner.store.request_cancel("cancel-me")
+    greenlet.join(2)
+    assert closed == [True]
+    assert results[0].outcome == "cancelled"
+    assert [e for _, e in runner.store.read("cancel-me", 0)][-1]["code"] == "CANCELLED"
+
+
+def test_subscriber_pings_in_silence_and_aborts_a_dead_run(runner):
+    runner.store.create_run("orphan", "alice", "theory", lease_seconds=0.3)
+    runner.store.append("orphan", {"type": "stream_start"})
+    frames = list(subscribe_sse(runner, "orphan", 0, heartbeat=0.1))
+    assert ": ping\n\n" in frames
+    assert '"RUN_ABORTED"' in frames[-1]
