@@ -49,6 +49,11 @@ STREAM_OUTCOMES = Counter(
     "Finished streams by outcome: success, fallback, error, cancelled, aborted.",
     ["kind", "outcome"],
 )
+STREAM_INVALID_BLOCKS = Counter(
+    "tutor_stream_invalid_blocks_total",
+    "Blocks from the model that failed their schema and were skipped.",
+    ["kind"],
+)
 STREAMS_ACTIVE = Gauge(
     "tutor_streams_active",
     "Streams being produced right now, summed over live workers.",

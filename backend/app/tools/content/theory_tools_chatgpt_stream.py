@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.llm.text import content_text
+from backend.app.observability.metrics import STREAM_INVALID_BLOCKS
 from backend.app.streaming.block_splitter import BlockSplitter
 from backend.app.tools.content.blocks import validate_block
 from backend.app.tools.content.lesson_context import LessonContext
@@ -56,5 +57,6 @@ def _valid(raw_blocks: list[dict], stats: StreamStats) -> Iterator[dict]:
         block = validate_block(raw)
         if block is None:
             stats.invalid_blocks += 1
+            STREAM_INVALID_BLOCKS.labels("theory").inc()
             continue
         yield block
