@@ -41,7 +41,13 @@ def new_user(base: str) -> dict:
 
 
 def start(base, headers, **body):
-    payload = {"chapter_number": 2, "section_number": 1, "user_message": "시작", "streaming": False, **body}
+    payload = {
+        "chapter_number": 2,
+        "section_number": 1,
+        "user_message": "시작",
+        "streaming": False,
+        **body,
+    }
     return httpx.post(f"{base}{START}", json=payload, headers=headers, timeout=30)
 
 

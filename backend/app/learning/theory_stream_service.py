@@ -19,7 +19,7 @@ from backend.app.observability.metrics import (
 )
 from backend.app.streaming.runner import RunResult
 from backend.app.streaming.store import run_id_for
-from backend.app.streaming.subscription import refusal_sse, subscribe_sse
+from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
 from backend.app.tools.content.lesson_context import LessonContext
 
 log = logging.getLogger("backend.app.streams")
@@ -61,13 +61,27 @@ class TheoryStreamService:
             if last_event_id is not None:
                 after = _parse_last_event_id(last_event_id)
                 run_id = self._resumable_run(ticket, caller)
-                return subscribe_sse(
-                    self.runner, run_id, after, self.settings.SSE_HEARTBEAT_SECONDS
-                )
+                return self._subscribe(run_id, after)
             run_id = self._claim_and_start(ticket, caller)
         except StreamRefused as refused:
             return iter([refusal_sse(refused.code, refused.message)])
-        return subscribe_sse(self.runner, run_id, 0, self.settings.SSE_HEARTBEAT_SECONDS)
+        return self._subscribe(run_id, 0)
+
+    def _subscribe(self, run_id: str, after: int) -> Iterator[str]:
+        heartbeat = self.settings.SSE_HEARTBEAT_SECONDS
+        return subscribe_sse(self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted)
+
+    def _wrap_up_aborted(self, run_id: str) -> None:
+        """Record a run whose worker died: what it delivered, as a failed lesson."""
+        events = [event for _, event in self.store.read(run_id, 0)]
+        meta = self.store.run_meta(run_id)
+        if meta:
+            self._on_done(meta, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
+
+    def reap_lapsed_runs(self) -> None:
+        """End runs whose worker died even if nobody is subscribed to them."""
+        for run_id in self.store.lapsed_runs(KIND):
+            abort_run(self.runner, run_id, self._wrap_up_aborted)
 
     def cancel(self, ticket: str, user_id: str) -> None:
         """Stop the run (or the ticket before its run starts); 404 for anyone but the owner."""
@@ -86,7 +100,7 @@ class TheoryStreamService:
             self.store.request_cancel(run_id)
             return
         owner, payload = claimed
-        self.store.create_run(run_id, owner, KIND, self.settings.STREAM_RUN_LEASE_SECONDS)
+        self.store.create_run(run_id, owner, KIND, self.settings.STREAM_RUN_LEASE_SECONDS, payload)
         self.store.append(run_id, CANCELLED_EARLY, terminal=True)
         self._on_done(payload, RunResult(run_id, "cancelled", terminal=CANCELLED_EARLY))
 
@@ -108,7 +122,8 @@ class TheoryStreamService:
             raise StreamRefused(*INVALID)  # another request won the race
         _, payload = claimed
         run_id = run_id_for(ticket)
-        self.store.create_run(run_id, owner, KIND, self.settings.STREAM_RUN_LEASE_SECONDS)
+        self.reap_lapsed_runs()
+        self.store.create_run(run_id, owner, KIND, self.settings.STREAM_RUN_LEASE_SECONDS, payload)
         context = LessonContext.model_validate(payload["context"])
         STREAMS_ACTIVE.labels(KIND).inc()
         self.runner.start(

@@ -25,11 +25,12 @@ CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL,
     status TEXT NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0,
     lease_expires_at REAL NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL, finished_at REAL);
+    created_at REAL NOT NULL, finished_at REAL, meta TEXT);
 CREATE TABLE IF NOT EXISTS run_events (
     run_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ix_runs_finished ON runs (status, finished_at);
+CREATE INDEX IF NOT EXISTS ix_runs_lease ON runs (status, lease_expires_at);
 CREATE INDEX IF NOT EXISTS ix_tickets_expiry ON tickets (expires_at);
 """
 BUSY_TIMEOUT_MS = 3000
@@ -71,6 +72,9 @@ class SqliteStreamStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+        if "meta" not in columns:  # a store file from before runs carried their meta
+            self._db.execute("ALTER TABLE runs ADD COLUMN meta TEXT")
         self._lock = threading.Lock()
         self.max_events = max_events
         self.retention_seconds = retention_seconds
@@ -83,7 +87,8 @@ class SqliteStreamStore:
             try:
                 result = statements(cursor)
             except BaseException:
-                cursor.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite may have rolled back by itself
+                    cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
             return result
@@ -132,8 +137,13 @@ class SqliteStreamStore:
 
     # --- run logs ------------------------------------------------------------------
 
-    def create_run(self, run_id: str, owner: str, kind: str, lease_seconds: float) -> None:
-        """Open a run log (and drop finished runs past their retention)."""
+    def create_run(
+        self, run_id: str, owner: str, kind: str, lease_seconds: float, meta: dict | None = None
+    ) -> None:
+        """Open a run log (and drop finished runs past their retention).
+
+        `meta` is what whoever ends the run needs to wrap it up, even on another worker.
+        """
         now = time.time()
 
         def insert(cursor):
@@ -147,9 +157,16 @@ class SqliteStreamStore:
                 "DELETE FROM runs WHERE status = 'finished' AND finished_at < ?", (expired,)
             )
             cursor.execute(
-                "INSERT INTO runs (run_id, owner, kind, status, lease_expires_at, created_at) "
-                "VALUES (?, ?, ?, 'running', ?, ?)",
-                (run_id, owner, kind, now + lease_seconds, now),
+                "INSERT INTO runs (run_id, owner, kind, status, lease_expires_at, created_at, meta) "
+                "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                (
+                    run_id,
+                    owner,
+                    kind,
+                    now + lease_seconds,
+                    now,
+                    json.dumps(meta or {}, ensure_ascii=False),
+                ),
             )
 
         self._write(insert)
@@ -206,6 +223,20 @@ class SqliteStreamStore:
         return RunInfo(
             run_id, owner, kind, status == "finished", last_seq, lease < time.time(), bool(cancel)
         )
+
+    def run_meta(self, run_id: str) -> dict:
+        """The `meta` the run was created with ({} for an unknown run)."""
+        rows = self._read("SELECT meta FROM runs WHERE run_id = ?", (run_id,))
+        return json.loads(rows[0][0] or "{}") if rows else {}
+
+    def lapsed_runs(self, kind: str, limit: int = 20) -> list[str]:
+        """Running runs of `kind` whose producer stopped renewing its lease."""
+        rows = self._read(
+            "SELECT run_id FROM runs WHERE status = 'running' AND lease_expires_at < ? "
+            "AND kind = ? LIMIT ?",
+            (time.time(), kind, limit),
+        )
+        return [row[0] for row in rows]
 
     def renew_lease(self, run_id: str, lease_seconds: float) -> None:
         """The producer is alive: push its lease forward."""

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 
 from backend.app.streaming.framing import sse_comment, sse_event
 from backend.app.streaming.runner import Runner
 
+log = logging.getLogger(__name__)
+
 TERMINAL_TYPES = ("stream_complete", "stream_error")
-ABORTED = {"type": "stream_error", "code": "RUN_ABORTED", "message": "The run stopped unexpectedly."}
+ABORTED = {
+    "type": "stream_error",
+    "code": "RUN_ABORTED",
+    "message": "The run stopped unexpectedly.",
+}
 
 
-def subscribe_sse(runner: Runner, run_id: str, after_seq: int, heartbeat: float) -> Iterator[str]:
+def subscribe_sse(
+    runner: Runner,
+    run_id: str,
+    after_seq: int,
+    heartbeat: float,
+    on_abort: Callable[[str], None] | None = None,
+) -> Iterator[str]:
     """SSE text for every event after `after_seq` until the terminal one.
 
     An empty wait writes `: ping` (keeps proxies open and reveals dead clients). A run
     whose producer stopped renewing its lease (its worker died) is finished here with
-    RUN_ABORTED, so no subscriber waits forever.
+    RUN_ABORTED, so no subscriber waits forever; `on_abort(run_id)` then wraps it up, in
+    place of the producer's own completion handler that died with it.
     """
     last = after_seq
     while True:
@@ -34,7 +48,7 @@ def subscribe_sse(runner: Runner, run_id: str, after_seq: int, heartbeat: float)
         if info.finished:
             continue  # the terminal event landed after our read
         if info.lease_expired:
-            runner.store.append(run_id, ABORTED, terminal=True)  # one racer wins; all read it
+            abort_run(runner, run_id, on_abort)
             continue
         yield sse_comment("ping")
 
@@ -42,3 +56,15 @@ def subscribe_sse(runner: Runner, run_id: str, after_seq: int, heartbeat: float)
 def refusal_sse(code: str, message: str) -> str:
     """The single `stream_error` (no id) a refused stream consists of."""
     return sse_event(None, {"type": "stream_error", "code": code, "message": message})
+
+
+def abort_run(runner: Runner, run_id: str, on_abort: Callable[[str], None] | None) -> bool:
+    """End a run whose producer is gone; True for the one caller whose abort landed."""
+    if runner.store.append(run_id, ABORTED, terminal=True) is None:
+        return False  # finished meanwhile, or another subscriber won the race
+    if on_abort is not None:
+        try:
+            on_abort(run_id)
+        except Exception:
+            log.exception("Wrapping up an aborted run failed")
+    return True
