@@ -32,7 +32,8 @@ def test_events_reach_the_log_and_the_terminal_ends_the_run(runner):
     frames = list(subscribe_sse(runner, "ok", 0, heartbeat=1))
     greenlet.join(2)
     assert [f.split("\n")[0] for f in frames] == ["id: 1", "id: 2", "id: 3"]
-    assert results[0].outcome == "completed" and len(results[0].events) == 3
+    assert results[0].outcome == "completed" and len(results[0].events) == 2
+    assert results[0].terminal["type"] == "stream_complete"
 
 
 def test_a_producer_without_terminal_fails_with_one(runner):

@@ -81,7 +81,8 @@ class TheoryStreamService:
     def reap_lapsed_runs(self) -> None:
         """End runs whose worker died even if nobody is subscribed to them."""
         for run_id in self.store.lapsed_runs(KIND):
-            abort_run(self.runner, run_id, self._wrap_up_aborted)
+            if not self.runner.is_local(run_id):
+                abort_run(self.runner, run_id, self._wrap_up_aborted)
 
     def cancel(self, ticket: str, user_id: str) -> None:
         """Stop the run (or the ticket before its run starts); 404 for anyone but the owner."""

@@ -48,7 +48,15 @@ class Runner:
     def __init__(self, store: SqliteStreamStore, *, lease_seconds: float) -> None:
         self.store = store
         self.lease_seconds = lease_seconds
-        self._wakeups: dict[str, Event] = {}  # runs produced in this process only
+        # Runs produced in this process only (in-process coordination, never shared state).
+        self._wakeups: dict[str, Event] = {}
+        self._renewed_at: dict[str, float] = {}
+        self._on_lease: dict[str, Callable[[], None] | None] = {}
+        self._producing: set[str] = set()
+
+    def is_local(self, run_id: str) -> bool:
+        """True while this process is producing the run (its lease is alive by definition)."""
+        return run_id in self._wakeups
 
     def start(
         self,
@@ -60,9 +68,26 @@ class Runner:
     ) -> gevent.Greenlet:
         """Run `produce()` in a new greenlet; its events go to the run log as they come."""
         self._wakeups[run_id] = Event()
+        self._renewed_at[run_id] = time.monotonic()
+        self._on_lease[run_id] = on_lease
         producer = gevent.spawn(self._produce, run_id, produce, on_done)
-        gevent.spawn(self._watch, run_id, producer, on_lease)
+        gevent.spawn(self._watch, run_id, producer)
         return producer
+
+    def _renew_if_due(self, run_id: str) -> None:
+        """Renew the lease when a third of it has passed (from the producer or its watcher).
+
+        Both renew: a hub busy with many streams can starve the watcher's timer, and a
+        lapsed lease would make other workers abort a healthy run.
+        """
+        last = self._renewed_at.get(run_id)
+        if last is None or time.monotonic() - last < self.lease_seconds / 3:
+            return
+        self._renewed_at[run_id] = time.monotonic()
+        self.store.renew_lease(run_id, self.lease_seconds)
+        on_lease = self._on_lease.get(run_id)
+        if on_lease:
+            on_lease()
 
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
@@ -85,66 +110,79 @@ class Runner:
             wakeup.clear()
 
     def _produce(self, run_id, produce, on_done) -> None:
+        """Append events as they come; finish with exactly one terminal event.
+
+        The completion handler runs before the terminal event is written, so a client
+        that sees `stream_complete` finds the lesson already saved.
+        """
         result = RunResult(run_id, "failed", started_at=time.monotonic())
+        self._producing.add(run_id)
         try:
             for event in produce():
-                terminal = event.get("type") in ("stream_complete", "stream_error")
-                if self.store.append(run_id, event, terminal=terminal) is None:
-                    break  # finished elsewhere (reaped); nothing more to add
+                if event.get("type") in ("stream_complete", "stream_error"):
+                    outcome = "completed" if event["type"] == "stream_complete" else "failed"
+                    self._conclude(result, outcome, event, on_done)
+                    return
+                if self.store.append(run_id, event) is None:
+                    return  # finished elsewhere (reaped); nothing more to add
                 result.events.append(event)
                 result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
                 self._notify(run_id)
-                if terminal:
-                    result.terminal = event
-                    result.outcome = "completed" if event["type"] == "stream_complete" else "failed"
-                    break
-            else:
-                raise RuntimeError("the producer ended without a terminal event")
-        except (RunCancelled, gevent.GreenletExit) as stop:
-            cancelled = isinstance(stop, RunCancelled)
-            code, message = (
-                ("CANCELLED", "The lesson was stopped.")
-                if cancelled
-                else ("RUN_ABORTED", "The server stopped this run.")
+                self._renew_if_due(run_id)
+                # Let the subscribers write this event now: the next model chunk may already
+                # be buffered, and reading it does not yield to the hub.
+                gevent.sleep(0)
+            raise RuntimeError("the producer ended without a terminal event")
+        except RunCancelled:
+            self._conclude(
+                result, "cancelled", _error("CANCELLED", "The lesson was stopped."), on_done
             )
-            result.outcome = "cancelled" if cancelled else "aborted"
-            result.terminal = self._finish(run_id, code, message)
+        except gevent.GreenletExit:
+            self._conclude(
+                result, "aborted", _error("RUN_ABORTED", "The server stopped this run."), on_done
+            )
         except RunLogFull:
-            result.terminal = self._finish(run_id, "GENERATION_FAILED", "The run grew too long.")
+            self._conclude(
+                result, "failed", _error("GENERATION_FAILED", "The run grew too long."), on_done
+            )
         except Exception:
             log.exception("Stream producer failed")
-            result.terminal = self._finish(run_id, "GENERATION_FAILED", "Generation failed.")
+            self._conclude(
+                result, "failed", _error("GENERATION_FAILED", "Generation failed."), on_done
+            )
         finally:
+            self._producing.discard(run_id)
             self._notify(run_id)
             self._wakeups.pop(run_id, None)
+            self._renewed_at.pop(run_id, None)
+            self._on_lease.pop(run_id, None)
+
+    def _conclude(self, result: RunResult, outcome: str, terminal: dict, on_done) -> None:
+        """Run the completion handler, then write the terminal event."""
+        self._producing.discard(result.run_id)  # from here on a cancel must not interrupt
+        result.outcome, result.terminal = outcome, terminal
         try:
             on_done(result)
         except Exception:
             log.exception("A run's completion handler failed")
+        self.store.append(result.run_id, terminal, terminal=True)
 
-    def _finish(self, run_id: str, code: str, message: str) -> dict:
-        terminal = {"type": "stream_error", "code": code, "message": message}
-        self.store.append(run_id, terminal, terminal=True)
-        return terminal
-
-    def _watch(self, run_id: str, producer: gevent.Greenlet, on_lease) -> None:
-        renew_every = self.lease_seconds / 3
-        last_renewal = time.monotonic()
+    def _watch(self, run_id: str, producer: gevent.Greenlet) -> None:
         while not producer.dead:
             producer.join(timeout=CANCEL_POLL_SECONDS)
             if producer.dead:
                 return
             try:
-                if time.monotonic() - last_renewal >= renew_every:
-                    self.store.renew_lease(run_id, self.lease_seconds)
-                    if on_lease:
-                        on_lease()
-                    last_renewal = time.monotonic()
+                self._renew_if_due(run_id)
                 info = self.store.run_info(run_id)
             except Exception:
                 log.exception("Could not check the run's lease and cancel mark")
                 continue
             # Only while it still produces: once the terminal is written, on_done must run whole.
-            if info is not None and info.cancel_requested and run_id in self._wakeups:
+            if info is not None and info.cancel_requested and run_id in self._producing:
                 producer.kill(RunCancelled(), block=False)
                 return
+
+
+def _error(code: str, message: str) -> dict:
+    return {"type": "stream_error", "code": code, "message": message}

@@ -47,7 +47,7 @@ def subscribe_sse(
             return  # retention removed it; nothing more will come
         if info.finished:
             continue  # the terminal event landed after our read
-        if info.lease_expired:
+        if info.lease_expired and not runner.is_local(run_id):
             abort_run(runner, run_id, on_abort)
             continue
         yield sse_comment("ping")

@@ -57,7 +57,9 @@ def theory_continuation_tool(
     except Exception as error:
         raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
     seen = {_kind(block) for block in delivered}
-    rest = [block for block in parse_lesson(content_text(reply.content)) if _kind(block) not in seen]
+    rest = [
+        block for block in parse_lesson(content_text(reply.content)) if _kind(block) not in seen
+    ]
     if not rest:
         raise GenerationFailed("the continuation gave no new block")
     return rest

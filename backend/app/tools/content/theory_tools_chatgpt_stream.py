@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -46,6 +47,9 @@ def theory_streaming_generation_tool(
     """
     splitter = BlockSplitter()
     for chunk in model.stream(build_lesson_messages(context)):
+        # A cooperative yield per chunk (gevent patches time.sleep): a producer with a
+        # buffered backlog must not hold the worker's event loop for all of it at once.
+        time.sleep(0)
         stats.add_usage(getattr(chunk, "usage_metadata", None))
         yield from _valid(splitter.feed(content_text(chunk.content)), stats)
     yield from _valid(splitter.close(), stats)
