@@ -26,12 +26,6 @@ class RefreshTokenStore:
                 RefreshToken(jti=jti, user_id=user_id, family_id=family_id, expires_at=expires_at)
             )
 
-    def is_usable(self, jti: str) -> bool:
-        """True for a known, unexpired, unrevoked refresh token."""
-        with self._db.transaction() as session:
-            token = session.get(RefreshToken, jti)
-            return bool(token and token.revoked_at is None and token.expires_at > time.time())
-
     def consume(self, jti: str) -> RefreshToken | None:
         """Revoke the token for rotation; exactly one caller wins, the others get None.
 

@@ -107,13 +107,10 @@ class LearningService:
             return None
         self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
         self.sessions.record_progress(session_id, state)
-        return {
-            "session_info": {
-                "session_id": session_id,
-                "chapter_number": state["chapter_number"],
-                "section_number": state["section_number"],
-            },
-            "workflow_response": {
+        return self._turn_result(
+            session_id,
+            state,
+            workflow_response={
                 "current_agent": "learning_supervisor",
                 "session_progress_stage": "theory_streaming",
                 "ui_mode": "streaming",
@@ -121,7 +118,7 @@ class LearningService:
                 "temp_session_id": prepared["temp_session_id"],
                 "estimated_blocks": prepared["estimated_blocks"],
             },
-        }
+        )
 
     def send_message(self, user, *, session_id: str, user_message: str) -> dict:
         """Handle one learner message in an existing session."""
@@ -185,14 +182,15 @@ class LearningService:
         }
 
     @staticmethod
-    def _turn_result(session_id: str, state: dict) -> dict:
+    def _turn_result(session_id: str, state: dict, workflow_response: dict | None = None) -> dict:
+        """`data` of a turn: where the session stands and what the client does next."""
         return {
             "session_info": {
                 "session_id": session_id,
                 "chapter_number": state["chapter_number"],
                 "section_number": state["section_number"],
             },
-            "workflow_response": state["workflow_response"],
+            "workflow_response": workflow_response or state["workflow_response"],
         }
 
     def _forget(self, session_id: str) -> None:

@@ -81,8 +81,7 @@ class TheoryStreamService:
     def reap_lapsed_runs(self) -> None:
         """End runs whose worker died even if nobody is subscribed to them."""
         for run_id in self.store.lapsed_runs(KIND):
-            if not self.runner.is_local(run_id):
-                abort_run(self.runner, run_id, self._wrap_up_aborted)
+            abort_run(self.runner, run_id, self._wrap_up_aborted)
 
     def cancel(self, ticket: str, user_id: str) -> None:
         """Stop the run (or the ticket before its run starts); 404 for anyone but the owner."""
@@ -159,7 +158,7 @@ class TheoryStreamService:
         finally:
             self.sessions.clear_active_run(payload["session_id"])
             self.run_slots.release(payload["slot_id"])
-            if result.started_at:
+            if result.started_at:  # only a local producer counted itself active
                 STREAMS_ACTIVE.labels(KIND).dec()
             self._observe(result, blocks)
 

@@ -47,9 +47,8 @@ def subscribe_sse(
             return  # retention removed it; nothing more will come
         if info.finished:
             continue  # the terminal event landed after our read
-        if info.lease_expired and not runner.is_local(run_id):
-            abort_run(runner, run_id, on_abort)
-            continue
+        if info.lease_expired and abort_run(runner, run_id, on_abort):
+            continue  # the terminal event is in the log now
         yield sse_comment("ping")
 
 
@@ -59,7 +58,13 @@ def refusal_sse(code: str, message: str) -> str:
 
 
 def abort_run(runner: Runner, run_id: str, on_abort: Callable[[str], None] | None) -> bool:
-    """End a run whose producer is gone; True for the one caller whose abort landed."""
+    """End a run whose producer is gone; True for the one caller whose abort landed.
+
+    A run produced in this process is alive whatever its lease says (a busy hub can
+    delay a renewal), so it is never aborted from here.
+    """
+    if runner.is_local(run_id):
+        return False
     if runner.store.append(run_id, ABORTED, terminal=True) is None:
         return False  # finished meanwhile, or another subscriber won the race
     if on_abort is not None:

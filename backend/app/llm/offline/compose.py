@@ -12,6 +12,7 @@ from backend.app.llm.offline.description import compose_description
 from backend.app.llm.offline.intents import compose_default_reply, compose_intent
 from backend.app.llm.offline.lesson import compose_lesson
 from backend.app.llm.offline.problems import compose_analysis, compose_variation
+from backend.app.llm.text import content_text
 
 COMPOSERS: dict[str, Callable[[str], str]] = {
     tags.TASK_THEORY_LESSON: compose_lesson,
@@ -23,23 +24,9 @@ COMPOSERS: dict[str, Callable[[str], str]] = {
 }
 
 
-def message_text(message: BaseMessage) -> str:
-    """Return the text of a message whose content is a string or a list of blocks."""
-    content = message.content
-    if isinstance(content, str):
-        return content
-    parts = []
-    for block in content:
-        if isinstance(block, str):
-            parts.append(block)
-        elif isinstance(block, dict) and isinstance(block.get("text"), str):
-            parts.append(block["text"])
-    return "".join(parts)
-
-
 def prompt_text(messages: Sequence[BaseMessage]) -> str:
     """Return every message's text joined in order: the text the tags are read from."""
-    return "\n".join(message_text(message) for message in messages)
+    return "\n".join(content_text(message.content) for message in messages)
 
 
 def compose_reply(messages: Sequence[BaseMessage], stop: list[str] | None = None) -> str:
@@ -50,7 +37,7 @@ def compose_reply(messages: Sequence[BaseMessage], stop: list[str] | None = None
         reply = composer(text)
     else:
         humans = [m for m in messages if isinstance(m, HumanMessage)]
-        last = message_text(humans[-1]) if humans else ""
+        last = content_text(humans[-1].content) if humans else ""
         reply = compose_default_reply(tags.strip_tags(last))
     for sequence in stop or []:
         if sequence and sequence in reply:
