@@ -104,3 +104,9 @@ def test_finished_runs_are_dropped_after_retention(tmp_path):
 def test_run_ids_do_not_reveal_tickets():
     assert run_id_for("secret-ticket") != "secret-ticket"
     assert "secret" not in run_id_for("secret-ticket")
+
+
+def test_expired_tickets_are_cleaned_up(store):
+    store.issue("alice", {}, ttl=-120)
+    store.issue("alice", {}, ttl=60)  # issuing sweeps tickets expired over a minute ago
+    assert store._read("SELECT COUNT(*) FROM tickets", ())[0][0] == 1
