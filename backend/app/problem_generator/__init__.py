@@ -1,0 +1,1 @@
+"""Coding-problem generation (seed 000): pipeline, model and the description parser."""

@@ -1,0 +1,38 @@
+"""The NDJSON events of a generation stream (DESIGN 4.3), built in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.app.streaming.framing import ndjson_line
+
+Event = dict[str, Any]
+STAGES = ("analysis", "variation", "description", "parsing", "saving")
+
+
+def format_stream_message(type_: str, payload: dict[str, Any]) -> str:
+    """One wire line: `{"type": ..., "payload": {...}}` and a newline (seed 000's helper)."""
+    return ndjson_line(type_, payload)
+
+
+def status(stage: str, state: str, message: str) -> Event:
+    """A stage `started` or `done`."""
+    return {"type": "status", "payload": {"stage": stage, "state": state, "message": message}}
+
+
+def token(text: str) -> Event:
+    """A piece of the description as the model wrote it."""
+    return {"type": "token", "payload": {"text": text}}
+
+
+def result(problem_id: str, persisted: bool, problem: dict[str, Any]) -> Event:
+    """The finished problem and where it was saved."""
+    return {
+        "type": "result",
+        "payload": {"problemId": problem_id, "persisted": persisted, "problem": problem},
+    }
+
+
+def error(code: str, message: str) -> Event:
+    """The one failure event; the stream ends after it."""
+    return {"type": "error", "payload": {"code": code, "message": message}}
