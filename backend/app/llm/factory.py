@@ -17,7 +17,9 @@ def create_chat_model(settings: Settings, *, temperature: float | None = None) -
     if provider == "openai":
         from langchain_openai import ChatOpenAI
 
-        return ChatOpenAI(
+        from backend.app.llm.openai_chunks import use_dict_chunks
+
+        model = ChatOpenAI(
             model=settings.OPENAI_MODEL,
             api_key=settings.OPENAI_API_KEY or "not-needed",
             base_url=settings.OPENAI_BASE_URL or None,
@@ -26,6 +28,7 @@ def create_chat_model(settings: Settings, *, temperature: float | None = None) -
             temperature=temperature,
             stream_usage=True,
         )
+        return use_dict_chunks(model)
     if provider == "gemini":
         from langchain_google_genai import ChatGoogleGenerativeAI
 
