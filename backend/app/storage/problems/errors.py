@@ -1,0 +1,17 @@
+"""Failures of the generated-problem store."""
+
+
+class ProblemStoreError(Exception):
+    """Base of every problem-store failure."""
+
+
+class StoreUnavailable(ProblemStoreError):
+    """The store could not be reached, throttled us, or failed on its side; retry later."""
+
+
+class ProblemConflict(ProblemStoreError):
+    """A problem with this id already exists and was saved by a different request."""
+
+
+class InvalidCursor(ProblemStoreError, ValueError):
+    """A paging cursor that this store did not issue for this user."""

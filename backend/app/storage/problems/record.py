@@ -1,0 +1,47 @@
+"""A saved generated problem: who asked for it, when, with which prompt."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from backend.app.problem_generator.models import GeneratedProblem
+
+
+def utc_now_iso() -> str:
+    """Now in UTC as `2026-11-22T00:47:01.123456Z`: fixed width, so text order is time order."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_problem_id() -> str:
+    """A fresh random problem id (uuid4)."""
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProblemRecord:
+    """One generated problem as the stores keep it; fields are keyword-only."""
+
+    problem_id: str = field(default_factory=new_problem_id)
+    user_id: str
+    created_at: str = field(default_factory=utc_now_iso)
+    prompt: str
+    # The id of the save attempt chain: a retried save carries the same one (idempotency).
+    request_id: str = field(default_factory=new_problem_id)
+    problem: GeneratedProblem
+
+    def to_api(self, persisted: bool) -> dict:
+        """The read shape of DESIGN 4.3."""
+        return {
+            "problemId": self.problem_id,
+            "createdAt": self.created_at,
+            "prompt": self.prompt,
+            "difficulty": self.problem.difficulty,
+            "persisted": persisted,
+            "problem": self.problem.model_dump(),
+        }
+
+    def sort_key(self) -> tuple[str, str]:
+        """Lists are newest first by this key, descending."""
+        return (self.created_at, self.problem_id)

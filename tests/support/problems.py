@@ -1,0 +1,41 @@
+"""Sample generated problems and records for store tests."""
+
+from __future__ import annotations
+
+import uuid
+
+from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.storage.problems import ProblemRecord
+
+
+def sample_problem(**overrides) -> GeneratedProblem:
+    """A valid GeneratedProblem with every list field filled."""
+    values = {
+        "title": "두 수의 합",
+        "description": "정수 배열에서 합이 target인 두 수의 위치를 찾으세요.",
+        "input_format": "첫 줄에 n과 target, 둘째 줄에 n개의 정수",
+        "output_format": "두 위치를 공백으로 구분해 출력",
+        "constraints": ["2 <= n <= 10^5", "-10^9 <= a_i <= 10^9"],
+        "examples": [{"input": "4 9\n2 7 11 15", "output": "0 1", "explanation": "2 + 7 = 9"}],
+        "hints": ["해시맵에 본 값을 기록하세요."],
+        "difficulty": "easy",
+        "algorithm_type": "hash_map",
+        **overrides,
+    }
+    return GeneratedProblem.model_validate(values)
+
+
+def make_record(user_id: str | None = None, **overrides) -> ProblemRecord:
+    """A record for `user_id` (a fresh user when omitted); keyword arguments override fields."""
+    values = {
+        "user_id": user_id or f"user-{uuid.uuid4().hex[:8]}",
+        "prompt": "배열에서 두 수의 합을 찾는 문제",
+        "problem": sample_problem(),
+        **overrides,
+    }
+    return ProblemRecord(**values)
+
+
+def timestamp(second: int) -> str:
+    """A fixed createdAt, `second` seconds into a minute, in the stores' text format."""
+    return f"2026-11-22T00:00:{second:02d}.000000Z"
