@@ -1,0 +1,158 @@
+"""The Lambda deployment in deploy/: a template cfn-lint accepts, wired as the adapter needs."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from cfnlint.api import ManualArgs, lint_file
+from cfnlint.decode import decode_str
+
+from backend.app.config import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = REPO_ROOT / "deploy"
+TEMPLATE = DEPLOY / "template.yaml"
+DOCKERFILE = DEPLOY / "Dockerfile"
+RUN_SH = DEPLOY / "run.sh"
+TABLE_ARN = {"Fn::GetAtt": ["ProblemsTable", "Arn"]}
+INDEX_ARN = {"Fn::Sub": "${ProblemsTable.Arn}/index/userId-createdAt-index"}
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    """The template with CloudFormation's short tags (!Ref, !Sub...) in their long form."""
+    parsed, errors = decode_str(TEMPLATE.read_text())
+    assert not errors, [str(error) for error in errors]
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def function(template) -> dict:
+    """The properties of the one Lambda function."""
+    return template["Resources"]["TutorFunction"]["Properties"]
+
+
+@pytest.fixture(scope="module")
+def env(function) -> dict:
+    """The function's environment variables."""
+    return function["Environment"]["Variables"]
+
+
+def test_cfn_lint_finds_nothing_to_report():
+    config = ManualArgs(regions=["ap-northeast-2", "us-east-1"], include_checks=["I"])
+    assert [str(match) for match in lint_file(TEMPLATE, config=config)] == []
+
+
+def test_answers_stream_through_the_function_url_and_the_adapter(function, env):
+    url = function["FunctionUrlConfig"]
+    assert url["InvokeMode"] == "RESPONSE_STREAM"
+    assert url["AuthType"] == "NONE"  # the app checks its own JWTs
+    assert env["AWS_LWA_INVOKE_MODE"] == "response_stream"
+    # run.sh binds AWS_LWA_PORT; the adapter probes the app's liveness path there.
+    assert env["AWS_LWA_PORT"] == "8080"
+    assert env["AWS_LWA_READINESS_CHECK_PATH"] == "/healthz"
+
+
+def test_every_variable_is_a_setting_or_the_adapters(env):
+    unknown = {name for name in env if name not in Settings.model_fields}
+    assert all(name.startswith("AWS_LWA_") for name in unknown), unknown
+    # Lambda reserves AWS_REGION and sets it; the app's setting of that name reads it.
+    assert "AWS_REGION" not in env
+
+
+def test_app_settings_fit_lambda(template, env):
+    assert env["APP_ENV"] == "production"
+    assert env["DATA_DIR"].startswith("/tmp/")  # Lambda's only writable disk
+    assert env["WEB_CONCURRENCY"] == "1"
+    assert env["PROBLEM_STORE"] == "dynamodb"
+    assert env["PROBLEMS_TABLE_NAME"] == {"Ref": "ProblemsTable"}
+    assert env["JWT_SECRET_KEY"] == {"Ref": "JwtSecretParameter"}
+    parameters = template["Parameters"]
+    assert parameters["JwtSecretParameter"]["Type"] == "AWS::SSM::Parameter::Value<String>"
+    for secret in ("OpenAiApiKey", "GoogleApiKey", "DatabaseUrl", "CheckpointUrl", "MetricsToken"):
+        assert parameters[secret]["NoEcho"] is True, secret
+    assert env["CORS_ORIGINS"] == {"Ref": "CorsOrigins"}
+    # Lesson tickets stay per instance until a shared stream store exists: whole lessons.
+    assert env["THEORY_STREAMING_ENABLED"] == {"Ref": "TheoryStreaming"}
+    assert parameters["TheoryStreaming"]["Default"] == "false"
+
+
+def test_browsers_may_send_what_the_api_reads(function):
+    cors = function["FunctionUrlConfig"]["Cors"]["Fn::If"][1]
+    assert cors["AllowOrigins"] == {"Fn::Split": [",", {"Ref": "CorsOrigins"}]}
+    assert {"Authorization", "Content-Type", "Last-Event-ID"} <= set(cors["AllowHeaders"])
+    assert "X-Request-ID" in cors["ExposeHeaders"]
+
+
+def test_streams_and_the_analyser_get_room(template, function):
+    assert 60 <= function["Timeout"] <= 900
+    assert function["MemorySize"] == {"Ref": "MemorySize"}
+    assert template["Parameters"]["MemorySize"]["Default"] >= 1024
+
+
+def test_the_role_may_only_put_get_and_query_problems(function):
+    (policy,) = function["Policies"]
+    (statement,) = policy["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert set(statement["Action"]) == {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"}
+    assert statement["Resource"] == [TABLE_ARN, INDEX_ARN]
+
+
+def test_problems_table_matches_the_design(template):
+    table = template["Resources"]["ProblemsTable"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    properties = table["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["KeySchema"] == [{"AttributeName": "problemId", "KeyType": "HASH"}]
+    types = {a["AttributeName"]: a["AttributeType"] for a in properties["AttributeDefinitions"]}
+    assert types == {"problemId": "S", "userId": "S", "createdAt": "S"}
+    (index,) = properties["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "userId-createdAt-index"
+    assert index["KeySchema"] == [
+        {"AttributeName": "userId", "KeyType": "HASH"},
+        {"AttributeName": "createdAt", "KeyType": "RANGE"},
+    ]
+    assert index["Projection"] == {"ProjectionType": "ALL"}
+    assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+
+
+def test_outputs_name_the_url_and_the_table(template):
+    outputs = template["Outputs"]
+    assert outputs["FunctionUrl"]["Value"] == {"Fn::GetAtt": ["TutorFunctionUrl", "FunctionUrl"]}
+    assert outputs["ProblemsTableName"]["Value"] == {"Ref": "ProblemsTable"}
+
+
+def test_image_is_python_3_11_with_a_pinned_adapter_extension(template, function):
+    assert function["PackageType"] == "Image"
+    assert function["Architectures"] == ["x86_64"]  # the adapter image is multi-arch
+    metadata = template["Resources"]["TutorFunction"]["Metadata"]
+    context = (DEPLOY / metadata["DockerContext"]).resolve()
+    assert context == REPO_ROOT
+    assert (context / metadata["Dockerfile"]).resolve() == DOCKERFILE
+    dockerfile = DOCKERFILE.read_text()
+    assert re.search(r"^FROM \S+/python:3\.11[-.\w]*$", dockerfile, re.MULTILINE)
+    assert re.search(
+        r"^COPY --from=public\.ecr\.aws/awsguru/aws-lambda-adapter:\d+\.\d+\.\d+ "
+        r"/lambda-adapter /opt/extensions/lambda-adapter$",
+        dockerfile,
+        re.MULTILINE,
+    )
+
+
+def test_image_copies_only_files_that_exist():
+    for line in DOCKERFILE.read_text().splitlines():
+        if line.startswith("COPY ") and "--from=" not in line:
+            *sources, _destination = line.split()[1:]
+            for source in sources:
+                assert (REPO_ROOT / source).exists(), source
+
+
+def test_image_starts_the_executable_run_sh():
+    assert 'CMD ["/var/task/deploy/run.sh"]' in DOCKERFILE.read_text().splitlines()
+    assert os.access(RUN_SH, os.X_OK)
+    script = RUN_SH.read_text()
+    assert script.startswith("#!/bin/bash\n")
+    assert "set -euo pipefail" in script
