@@ -7,11 +7,13 @@ from alembic.runtime.migration import MigrationContext
 from flask import Flask
 
 from backend.app.storage.db import get_db
+from backend.app.storage.problems.cli import problems_cli
 
 
 def register_commands(app: Flask) -> None:
     """Attach the project's CLI commands to `flask --app wsgi:app ...`."""
     app.cli.add_command(migrate)
+    app.cli.add_command(problems_cli)
 
 
 @click.command("migrate")

@@ -14,9 +14,12 @@ from backend.app.extensions import limiter, spec
 from backend.app.learning.setup import register_learning
 from backend.app.limits.run_slots import RunSlots
 from backend.app.observability.logging_setup import configure_logging
+from backend.app.problem_generator.setup import register_problem_generator
 from backend.app.routes.learning import bp as learning_bp
+from backend.app.routes.problem_generator import bp as problems_bp
 from backend.app.routes.system import bp as system_bp
 from backend.app.storage.db import register_database
+from backend.app.storage.problems import register_problem_store
 from backend.app.web.frontend import register_frontend
 from backend.app.web.json_body import register_json_body_guard
 from backend.app.web.request_context import register_request_context
@@ -40,6 +43,8 @@ def build_app(settings: Settings | None = None) -> Flask:
     register_database(app)
     register_services(app)
     register_learning(app)
+    register_problem_store(app)
+    register_problem_generator(app)
     register_jwt(app)
     register_rate_limits(app)
     register_blueprints(app)
@@ -67,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(system_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(problems_bp)
     spec.register(app)
     # Last: the page route only answers paths no other route claimed.
     register_frontend(app)

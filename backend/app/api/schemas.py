@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 def _no_control_characters(value: str) -> str:
@@ -15,6 +15,17 @@ def _no_control_characters(value: str) -> str:
 
 
 CleanStr = Annotated[str, AfterValidator(_no_control_characters)]
+
+
+def trimmed_str(min_length: int, max_length: int, *, single_line: bool = False) -> Any:
+    """A CleanStr whose length limits apply after surrounding whitespace is trimmed."""
+    pattern = r"^[^\n\r\t]*$" if single_line else None
+    # The constraints must come before the validator: after it, pydantic checks the
+    # lengths of the untrimmed value.
+    constraints = StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
+    )
+    return Annotated[str, constraints, AfterValidator(_no_control_characters)]
 
 
 class StrictModel(BaseModel):

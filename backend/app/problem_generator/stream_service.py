@@ -1,0 +1,128 @@
+"""One generation request as NDJSON lines: run slot, saving, metrics and the log line."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from backend.app.limits.run_slots import RunSlots
+from backend.app.observability.metrics import (
+    STREAM_DURATION,
+    STREAM_FIRST_BLOCK,
+    STREAM_OUTCOMES,
+    STREAMS_ACTIVE,
+)
+from backend.app.problem_generator import events
+from backend.app.problem_generator.generator import (
+    GenerationStats,
+    ProblemGenerator,
+    SavedProblem,
+)
+from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.storage.problems import ProblemRecord, ProblemStore, utc_now_iso
+
+log = logging.getLogger(__name__)
+
+KIND = "problem"
+LEASE_SECONDS = 60.0
+RENEW_EVERY_SECONDS = 20.0
+
+
+class ProblemStreamService:
+    """Start generations for learners and frame their events as NDJSON lines."""
+
+    def __init__(self, model: BaseChatModel, store: ProblemStore, run_slots: RunSlots) -> None:
+        self.model = model
+        self.store = store
+        self.run_slots = run_slots
+
+    def open(
+        self, user_id: str, prompt: str, difficulty: str, algorithm_type: str | None
+    ) -> Iterator[str]:
+        """The stream's lines; the run slot is taken now, so a full cap is a 429, not a line."""
+        run_id = f"{KIND}:{uuid.uuid4()}"
+        self.run_slots.acquire(user_id, run_id, KIND, lease_seconds=LEASE_SECONDS)
+        return self._lines(run_id, user_id, prompt, difficulty, algorithm_type)
+
+    def _saver(self, user_id: str, prompt: str):
+        def save(problem: GeneratedProblem) -> SavedProblem:
+            record = ProblemRecord(
+                problem_id=str(uuid.uuid4()),
+                user_id=user_id,
+                created_at=utc_now_iso(),
+                prompt=prompt,
+                request_id=uuid.uuid4().hex,
+                problem=problem,
+            )
+            try:
+                persisted = self.store.save(record)
+            except Exception:  # even the local outbox failed: still hand the learner the problem
+                log.exception("Problem %s could not be stored anywhere", record.problem_id)
+                persisted = False
+            return SavedProblem(record.problem_id, persisted)
+
+        return save
+
+    def _lines(
+        self, run_id: str, user_id: str, prompt: str, difficulty: str, algorithm_type: str | None
+    ) -> Iterator[str]:
+        generator = ProblemGenerator(self.model, self._saver(user_id, prompt))
+        stats = GenerationStats()
+        started = time.monotonic()
+        renewed = started
+        first_token_at: float | None = None
+        outcome = "error"
+        STREAMS_ACTIVE.labels(KIND).inc()
+        try:
+            stream = generator.generate_problem_stream(prompt, difficulty, algorithm_type, stats)
+            with closing(stream):
+                for event in stream:
+                    if event["type"] == "token" and first_token_at is None:
+                        first_token_at = time.monotonic()
+                    elif event["type"] == "result":
+                        outcome = "success"
+                    if time.monotonic() - renewed > RENEW_EVERY_SECONDS:
+                        self.run_slots.renew(run_id, LEASE_SECONDS)
+                        renewed = time.monotonic()
+                    yield events.format_stream_message(event["type"], event["payload"])
+        except GeneratorExit:
+            outcome = "cancelled"  # the client went away; closing the stream closed upstream
+            raise
+        except Exception:
+            log.exception("Problem generation %s crashed", run_id)
+            failure = events.error("INTERNAL_ERROR", "Something went wrong. Try again.")
+            yield events.format_stream_message(failure["type"], failure["payload"])
+        finally:
+            STREAMS_ACTIVE.labels(KIND).dec()
+            self.run_slots.release(run_id)
+            self._observe(run_id, outcome, started, first_token_at, stats)
+
+    @staticmethod
+    def _observe(
+        run_id: str,
+        outcome: str,
+        started: float,
+        first_token_at: float | None,
+        stats: GenerationStats,
+    ) -> None:
+        total = time.monotonic() - started
+        STREAM_OUTCOMES.labels(KIND, outcome).inc()
+        STREAM_DURATION.labels(KIND).observe(total)
+        first_ms = None
+        if first_token_at is not None:
+            STREAM_FIRST_BLOCK.labels(KIND).observe(first_token_at - started)
+            first_ms = round((first_token_at - started) * 1000)
+        log.info(
+            "problem stream %s outcome=%s first_token_ms=%s total_ms=%d chars=%d usage=%s",
+            run_id,
+            outcome,
+            first_ms,
+            round(total * 1000),
+            stats.description_chars,
+            stats.usage or None,
+        )

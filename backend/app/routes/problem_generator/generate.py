@@ -1,0 +1,56 @@
+"""POST /api/v1/problems/generate-stream: one coding problem, streamed as NDJSON."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_jwt_extended import current_user, jwt_required
+from pydantic import Field
+from spectree import Response as SpecResponse
+
+from backend.app.api.schemas import ErrorResponse, StrictModel, trimmed_str
+from backend.app.extensions import spec
+from backend.app.limits import llm_rate_limit
+from backend.app.problem_generator.models import MAX_ALGORITHM_TYPE_CHARS, Difficulty
+from backend.app.routes.problem_generator import bp
+
+NDJSON_HEADERS = {
+    "Content-Type": "application/x-ndjson",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+}
+
+PromptText = trimmed_str(1, 2000)
+AlgorithmType = trimmed_str(1, MAX_ALGORITHM_TYPE_CHARS, single_line=True)
+
+
+class GenerateProblemRequest(StrictModel):
+    """What problem to generate."""
+
+    prompt: PromptText = Field(examples=["그래프 최단 경로를 연습할 수 있는 문제"])
+    difficulty: Difficulty = Field(examples=["medium"])
+    algorithm_type: AlgorithmType | None = Field(None, examples=["graph"])
+
+
+@bp.post("/generate-stream")
+@jwt_required()
+@llm_rate_limit
+@spec.validate(
+    json=GenerateProblemRequest,
+    resp=SpecResponse(
+        HTTP_401=ErrorResponse,
+        HTTP_409=ErrorResponse,
+        HTTP_422=ErrorResponse,
+        HTTP_429=ErrorResponse,
+    ),
+    tags=["problems"],
+    security=[{"bearer": []}],
+)
+def generate_stream(json: GenerateProblemRequest):
+    """Status steps, description tokens and the saved problem, one JSON object per line."""
+    lines = current_app.extensions["tutor.problem_streams"].open(
+        current_user.id, json.prompt, json.difficulty, json.algorithm_type
+    )
+    # A (body, status, headers) tuple, not a Response: spectree reads a Response's whole
+    # body (get_data) after the view, which would buffer the stream; a generator body it
+    # leaves to Flask, which streams it.
+    return lines, 200, NDJSON_HEADERS

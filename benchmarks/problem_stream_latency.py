@@ -1,0 +1,242 @@
+"""Problem generation through the real product: token latency and time to first status.
+
+Prints one JSON object. A live `gunicorn -k gevent` with one worker talks to the scripted
+fake OpenAI server (in a child process), which streams each problem description in
+4-character chunks at 50 chunks/s; NDJSON clients are threads in this process.
+
+- Token latency: from the fake writing a chunk to the client reading the `token` line
+  that carries it (time.monotonic() is one clock for every process on Linux). The k-th
+  token line of a stream is the k-th chunk of its upstream description; streams are
+  paired with their upstream requests by a marker in the description's title.
+- First status: from sending the POST to reading the first `status` line.
+- Levels: 1 generation at a time (a few in a row) and 100 concurrent on the one worker.
+
+Every scripted reply is one text that serves all three calls: a JSON object (read by the
+analysis and the variation) followed by the Markdown description (the parser ignores
+prose before the first heading), so it does not matter which call takes which script.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from benchmarks.stream_latency import (
+    FakeProcess,
+    cpu_seconds,
+    login,
+    summary,
+    worker_pid,
+)
+from tests.support.live_server import start_live_server
+from tests.support.problem_scripts import DESCRIPTION
+
+CHUNK_CHARS = 4
+CHUNK_DELAY = 0.02
+LEVELS = (1, 100)
+SEQUENTIAL_RUNS = 3
+TARGETS_MS = {"token_p50": 5.0, "first_status_p50": 20.0}
+BODY = {"prompt": "격자에서 최단 거리를 구하는 문제", "difficulty": "medium"}
+MARKER = re.compile(r"\[(pbench-[0-9-]+)\]")
+PLAN = {"algorithm_type": "graph", "key_concepts": ["BFS"], "title": "T", "scenario": "S"}
+SERVER_ENV = {
+    "LLM_PROVIDER": "openai",
+    "OPENAI_API_KEY": "k",
+    "LLM_MAX_RETRIES": "0",
+    "RATE_LIMIT_LLM": "1000000/minute",
+    "MAX_CONCURRENT_RUNS_PER_USER": "100000",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def reply(marker: str) -> str:
+    """One scripted reply usable by every call of a generation."""
+    description = DESCRIPTION.replace("해저 연구소 탈출", f"해저 연구소 탈출 [{marker}]", 1)
+    return json.dumps(PLAN, ensure_ascii=False) + "\n\n" + description
+
+
+@dataclass
+class Generation:
+    """What one NDJSON client saw: each line with the moment it was read."""
+
+    sent_at: float = 0.0
+    lines: list[tuple[dict, float]] = field(default_factory=list)
+    error: str | None = None
+
+    def tokens(self) -> list[tuple[str, float]]:
+        return [(e["payload"]["text"], t) for e, t in self.lines if e["type"] == "token"]
+
+
+def read_generation(client: httpx.Client, token: str, result: Generation) -> None:
+    """POST one generation and read its lines to the end, timestamping each."""
+    buffer = b""
+    headers = {"Authorization": f"Bearer {token}"}
+    result.sent_at = time.monotonic()
+    try:
+        with client.stream(
+            "POST", "/api/v1/problems/generate-stream", json=BODY, headers=headers
+        ) as response:
+            if response.status_code != 200:
+                result.error = f"HTTP {response.status_code}"
+                return
+            for chunk in response.iter_raw():
+                received = time.monotonic()
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line.strip():
+                        result.lines.append((json.loads(line), received))
+    except (httpx.HTTPError, ValueError) as error:
+        result.error = f"{type(error).__name__}: {error}"
+
+
+def run_generations(base_url: str, token: str, count: int) -> list[Generation]:
+    """`count` generations at once, a thread each."""
+    results = [Generation() for _ in range(count)]
+    limits = httpx.Limits(max_connections=count + 10, max_keepalive_connections=0)
+    timeout = httpx.Timeout(120.0, connect=30.0)
+    with httpx.Client(base_url=base_url, timeout=timeout, limits=limits) as client:
+        barrier = threading.Barrier(count)
+
+        def one(index: int) -> None:
+            barrier.wait(timeout=60)
+            read_generation(client, token, results[index])
+
+        threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+    return results
+
+
+def analyze(results: list[Generation], records: list[dict]) -> dict:
+    """Token latencies per pairing by marker; first-status times; errors."""
+    streamed = {}
+    for record in records:
+        found = MARKER.search(record["content"])
+        if record["stream"] and found:
+            streamed[found[1]] = record
+    latency, first_status, errors, unmatched = [], [], 0, 0
+    for result in results:
+        if result.error or not result.lines or result.lines[-1][0]["type"] != "result":
+            errors += 1
+            continue
+        first_status.append((result.lines[0][1] - result.sent_at) * 1000)
+        tokens = result.tokens()
+        found = MARKER.search("".join(text for text, _ in tokens))
+        record = streamed.get(found[1]) if found else None
+        if record is None or len(record["chunks"]) != len(tokens):
+            unmatched += 1
+            continue
+        for (_, received), (_, written) in zip(tokens, record["chunks"], strict=True):
+            latency.append((received - written) * 1000)
+    return {
+        "token_latency_ms": summary(latency),
+        "first_status_ms": summary(first_status),
+        "tokens_measured": len(latency),
+        "errors": errors,
+        "unmatched": unmatched,
+        "_raw": {"latency": latency, "first_status": first_status},
+    }
+
+
+def measure(server, fake: FakeProcess, token: str, count: int, run: int, worker: int) -> dict:
+    """`count` concurrent generations: latencies, errors and the worker's CPU share."""
+    contents = [reply(f"pbench-{count}-{run}-{i:04d}") for i in range(3 * count)]
+    fake.call("script", contents, CHUNK_CHARS, CHUNK_DELAY)
+    cpu_before, started = cpu_seconds(worker), time.monotonic()
+    results = run_generations(server.base_url, token, count)
+    wall = time.monotonic() - started
+    worker_cpu = cpu_seconds(worker) - cpu_before
+    fake.call("wait_idle", 30)
+    records, _pending = fake.call("take_records")
+    out = analyze(results, records)
+    out.update(
+        generations=count, wall_s=round(wall, 1), worker_cpu_share=round(worker_cpu / wall, 2)
+    )
+    return out
+
+
+def merged(runs: list[dict]) -> dict:
+    """Sequential single generations as one level."""
+    latency = [v for run in runs for v in run["_raw"]["latency"]]
+    first = [v for run in runs for v in run["_raw"]["first_status"]]
+    return {
+        "generations": 1,
+        "runs": len(runs),
+        "token_latency_ms": summary(latency),
+        "first_status_ms": summary(first),
+        "tokens_measured": len(latency),
+        "errors": sum(run["errors"] for run in runs),
+        "unmatched": sum(run["unmatched"] for run in runs),
+        "worker_cpu_share": runs[-1]["worker_cpu_share"],
+    }
+
+
+def main() -> None:
+    """Run both levels and print the JSON object."""
+    fake = FakeProcess()
+    server = None
+    levels: dict[str, dict] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**SERVER_ENV, "OPENAI_BASE_URL": fake.base_url}
+            server = start_live_server(Path(tmp), workers=1, env=env)
+            worker = worker_pid(server.process.pid)
+            token = login(server.base_url, "bench_problems")
+            measure(server, fake, token, 1, 0, worker)  # warm-up
+            levels["1"] = merged(
+                [
+                    measure(server, fake, token, 1, run, worker)
+                    for run in range(1, 1 + SEQUENTIAL_RUNS)
+                ]
+            )
+            for level in LEVELS[1:]:
+                levels[str(level)] = measure(server, fake, token, level, 0, worker)
+                levels[str(level)].pop("_raw")
+            server.stop()
+            server = None
+    finally:
+        if server is not None:
+            server.stop()
+        fake.stop()
+
+    def ok(level: str, key: str, limit: float) -> bool:
+        value = levels[level][key]["p50"]
+        return value is not None and value <= limit and levels[level]["errors"] == 0
+
+    targets = {}
+    for level in levels:
+        targets[f"c{level}_token_p50_le_5ms"] = ok(
+            level, "token_latency_ms", TARGETS_MS["token_p50"]
+        )
+        targets[f"c{level}_first_status_p50_le_20ms"] = ok(
+            level, "first_status_ms", TARGETS_MS["first_status_p50"]
+        )
+    print(
+        json.dumps(
+            {
+                "benchmark": "problem_stream_latency",
+                "pace_chunks_per_s": round(1 / CHUNK_DELAY),
+                "chunk_chars": CHUNK_CHARS,
+                "description_chars": len(reply("pbench-0-0-0000")),
+                "cpu_count": os.cpu_count(),
+                "levels": levels,
+                "targets_met": targets,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Scripted model replies for the problem generator's three calls, and NDJSON helpers."""
+
+from __future__ import annotations
+
+import json
+
+from tests.fakes.scripts import Script
+
+ANALYSIS = {
+    "algorithm_type": "graph",
+    "key_concepts": ["너비 우선 탐색", "방문 처리"],
+    "difficulty": "medium",
+    "summary": "격자 최단 거리 문제",
+}
+VARIATION = {
+    "title": "해저 연구소 탈출",
+    "scenario": "연구원 수아는 정전된 해저 연구소를 빠져나가야 합니다.",
+}
+DESCRIPTION = """## 제목
+해저 연구소 탈출
+
+## 문제 설명
+연구원 수아는 N×M 격자 모양의 연구소에서 출구까지 가장 짧은 길을 찾아야 합니다.
+벽(#)은 지날 수 없습니다.
+
+## 입력 형식
+- 첫째 줄에 N과 M이 주어집니다.
+- 다음 N개의 줄에 격자가 주어집니다.
+
+## 출력 형식
+출구까지의 최소 이동 횟수를 출력합니다. 갈 수 없으면 -1을 출력합니다.
+
+## 제약 조건
+- 2 ≤ N, M ≤ 1,000
+- 시간 제한: 1초
+
+## 예제
+### 예제 1
+입력:
+```
+2 2
+..
+#.
+```
+출력:
+```
+2
+```
+설명: 오른쪽, 아래로 두 번 이동합니다.
+
+## 힌트
+- 너비 우선 탐색으로 거리를 계산해 보세요.
+"""
+
+
+def generation_scripts(description: Script | str = DESCRIPTION, **description_options) -> list:
+    """The three replies of one generation: analysis, variation, then the description."""
+    if isinstance(description, str):
+        description = Script(content=description, chunk_size=7, **description_options)
+    return [
+        json.dumps(ANALYSIS, ensure_ascii=False),
+        json.dumps(VARIATION, ensure_ascii=False),
+        description,
+    ]
+
+
+def read_ndjson(text: str) -> list[dict]:
+    """Every line of an NDJSON body as JSON; each must carry a `type`."""
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert all(isinstance(line, dict) and "type" in line for line in lines), lines
+    return lines
+
+
+def statuses(lines: list[dict]) -> list[tuple[str, str]]:
+    """(stage, state) of every status line, in order."""
+    return [
+        (ln["payload"]["stage"], ln["payload"]["state"]) for ln in lines if ln["type"] == "status"
+    ]
+
+
+def token_text(lines: list[dict]) -> str:
+    """The description as the token lines delivered it."""
+    return "".join(ln["payload"]["text"] for ln in lines if ln["type"] == "token")
+
+
+EXPECTED_STATUSES = [
+    (stage, state)
+    for stage in ("analysis", "variation", "description", "parsing", "saving")
+    for state in ("started", "done")
+]
