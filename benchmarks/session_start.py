@@ -45,7 +45,12 @@ def main() -> None:
             prepare_lesson_context(section, user_type="beginner", is_retry_session=False)
         )
         whole, model_only = [], []
-        body = {"chapter_number": 2, "section_number": 1, "user_message": "시작할게요", "streaming": False}
+        body = {
+            "chapter_number": 2,
+            "section_number": 1,
+            "user_message": "시작할게요",
+            "streaming": False,
+        }
         for _ in range(ROUNDS):
             started = time.perf_counter()
             response = client.post("/api/v1/learning/session/start", json=body, headers=headers)

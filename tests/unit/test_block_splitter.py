@@ -15,7 +15,13 @@ from backend.app.streaming.block_splitter import BlockSplitter
 _NASTY = [*'"\\{}[]:,\n\t/ ', "가", "한", "글", "😀", "🎉", "\u2028", "\x00", "\x1f", "é"]
 _text = st.text(st.sampled_from(_NASTY) | st.characters(exclude_categories=("Cs",)), max_size=12)
 # Models write standard JSON: no NaN or Infinity.
-_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | _text
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _text
+)
 _values = st.recursive(
     _scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
