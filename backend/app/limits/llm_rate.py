@@ -13,13 +13,18 @@ def _llm_limit() -> str:
 
 
 def _user_key() -> str:
-    # Flask-Limiter checks before the view's own @jwt_required runs, so read the token here;
-    # a request without a valid one is refused by the view anyway and costs its IP's budget.
+    # The views put @jwt_required above this limit, so the token is usually verified
+    # already: reuse that rather than decoding it and loading the user a second time.
     try:
-        verify_jwt_in_request(optional=True)
         identity = get_jwt_identity()
-    except Exception:
-        identity = None
+    except RuntimeError:
+        # Not verified yet (a limit checked before the view): read the token here; a
+        # request without a valid one is refused by the view anyway and costs its IP's budget.
+        try:
+            verify_jwt_in_request(optional=True)
+            identity = get_jwt_identity()
+        except Exception:
+            identity = None
     return f"user:{identity}" if identity else f"ip:{client_ip()}"
 
 
