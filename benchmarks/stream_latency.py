@@ -198,6 +198,8 @@ def _fake_main(conn) -> None:
             while time.monotonic() < deadline and not all(r.finished for r in fake.requests):
                 time.sleep(0.05)
             conn.send(all(r.finished for r in fake.requests))
+        elif command == "count_streams":
+            conn.send(sum(1 for record in fake.requests if record.stream))
         elif command == "take_records":
             records = [
                 {
