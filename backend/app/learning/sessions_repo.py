@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 
 from backend.app.storage.db import Database
 from backend.app.storage.models import LearningSession
+from backend.app.streaming.store import run_id_for
 
 
 class SessionRepository:
@@ -60,9 +61,19 @@ class SessionRepository:
         """Remember the running stream of a session, for resuming after a reload."""
         self._set(session_id, active_run_ticket=ticket, active_run_kind=kind)
 
-    def clear_active_run(self, session_id: str) -> None:
-        """The session's stream ended."""
-        self._set(session_id, active_run_ticket=None, active_run_kind=None)
+    def clear_active_run(self, session_id: str, run_id: str | None = None) -> None:
+        """The session's stream ended: only the run `run_id`, when given.
+
+        A question can be asked while a lesson streams; whichever ends first must not
+        forget the other one.
+        """
+        with self._db.transaction() as session:
+            row = session.get(LearningSession, session_id)
+            if row is None or row.active_run_ticket is None:
+                return
+            if run_id is None or run_id_for(row.active_run_ticket) == run_id:
+                row.active_run_ticket = None
+                row.active_run_kind = None
 
     def _set(self, session_id: str, **values) -> None:
         with self._db.transaction() as session:

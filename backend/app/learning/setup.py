@@ -40,9 +40,10 @@ def register_learning(app: Flask) -> None:
     app.extensions["tutor.learning"] = LearningService(
         graph=graph, course=course, sessions=sessions, run_slots=run_slots, settings=settings
     )
+    runner = Runner(store, lease_seconds=settings.STREAM_RUN_LEASE_SECONDS)
     app.extensions["tutor.theory_streams"] = TheoryStreamService(
-        runner=Runner(store, lease_seconds=settings.STREAM_RUN_LEASE_SECONDS),
         educator=graph.educator,
+        runner=runner,
         sessions=sessions,
         run_slots=run_slots,
         settings=settings,

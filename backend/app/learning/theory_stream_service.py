@@ -1,207 +1,68 @@
-"""Theory streams: claim a ticket, run the lesson in a producer, serve and resume its events."""
+"""Theory streams: the lesson run behind GET theory-stream/<ticket> (DESIGN 4.2)."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterator
 
-from flask_jwt_extended import decode_token
-from jwt import ExpiredSignatureError
-
-from backend.app.errors import APIError
 from backend.app.learning.theory_stream import produce_lesson_events
-from backend.app.observability.metrics import (
-    STREAM_DURATION,
-    STREAM_FIRST_BLOCK,
-    STREAM_OUTCOMES,
-    STREAMS_ACTIVE,
-)
+from backend.app.learning.ticket_streams import TicketStreamService, log
+from backend.app.observability.metrics import STREAM_DURATION, STREAM_FIRST_BLOCK, STREAM_OUTCOMES
 from backend.app.streaming.runner import RunResult
-from backend.app.streaming.store import run_id_for
-from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
 from backend.app.tools.content.lesson_context import LessonContext
 
-log = logging.getLogger("backend.app.streams")
 
-KIND = "theory"
-INVALID = ("INVALID_SESSION", "This stream is not available.")
-CANCELLED_EARLY = {
-    "type": "stream_error",
-    "code": "CANCELLED",
-    "message": "The lesson was stopped.",
-}
-
-
-class StreamRefused(Exception):
-    """A stream request that gets one `stream_error` and nothing else."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code, self.message = code, message
+def delivered_blocks(result: RunResult) -> list[dict]:
+    """The lesson blocks a run delivered, in order."""
+    return [
+        {key: event[key] for key in ("block_type", "block_id", "data")}
+        for event in result.events
+        if event.get("type") == "theory_block"
+    ]
 
 
-class TheoryStreamService:
-    """Everything behind GET theory-stream/<ticket> and its cancel endpoint."""
+class TheoryStreamService(TicketStreamService):
+    """Lessons: blocks from the streaming tool; the lesson is committed by the educator."""
 
-    def __init__(self, *, runner, educator, sessions, run_slots, settings) -> None:
-        self.runner = runner
-        self.store = runner.store
+    kind = "theory"
+    cancelled_message = "The lesson was stopped."
+
+    def __init__(self, *, educator, **core) -> None:
+        super().__init__(**core)
         self.educator = educator
-        self.sessions = sessions
-        self.run_slots = run_slots
-        self.settings = settings
 
-    def open(
-        self, ticket: str, authorization: str | None, last_event_id: str | None
-    ) -> Iterator[str]:
-        """The SSE body for this request: a live/replayed stream, or one refusal event."""
-        try:
-            caller = _caller(authorization)
-            if last_event_id is not None:
-                after = _parse_last_event_id(last_event_id)
-                run_id = self._resumable_run(ticket, caller)
-                return self._subscribe(run_id, after)
-            run_id = self._claim_and_start(ticket, caller)
-        except StreamRefused as refused:
-            return iter([refusal_sse(refused.code, refused.message)])
-        return self._subscribe(run_id, 0)
-
-    def _subscribe(self, run_id: str, after: int) -> Iterator[str]:
-        heartbeat = self.settings.SSE_HEARTBEAT_SECONDS
-        return subscribe_sse(self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted)
-
-    def _wrap_up_aborted(self, run_id: str) -> None:
-        """Record a run whose worker died: what it delivered, as a failed lesson."""
-        events = [event for _, event in self.store.read(run_id, 0)]
-        meta = self.store.run_meta(run_id)
-        if meta:
-            self._on_done(meta, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
-
-    def reap_lapsed_runs(self) -> None:
-        """End runs whose worker died even if nobody is subscribed to them."""
-        for run_id in self.store.lapsed_runs(KIND):
-            abort_run(self.runner, run_id, self._wrap_up_aborted)
-
-    def cancel(self, ticket: str, user_id: str) -> None:
-        """Stop the run (or the ticket before its run starts); 404 for anyone but the owner."""
-        run_id = run_id_for(ticket)
-        info = self.store.run_info(run_id)
-        if info is not None:
-            if info.owner != user_id:
-                raise APIError(404, "NOT_FOUND", "This stream does not exist.")
-            if not info.finished:
-                self.store.request_cancel(run_id)
-            return
-        if self.store.peek(ticket) != user_id:
-            raise APIError(404, "NOT_FOUND", "This stream does not exist.")
-        claimed = self.store.claim(ticket)
-        if claimed is None:  # claimed a moment ago by its stream: cancel that run instead
-            self.store.request_cancel(run_id)
-            return
-        owner, payload = claimed
-        self.store.create_run(run_id, owner, KIND, self.settings.STREAM_RUN_LEASE_SECONDS, payload)
-        self.store.append(run_id, CANCELLED_EARLY, terminal=True)
-        self._on_done(payload, RunResult(run_id, "cancelled", terminal=CANCELLED_EARLY))
-
-    def _resumable_run(self, ticket: str, caller: str | None) -> str:
-        run_id = run_id_for(ticket)
-        info = self.store.run_info(run_id)
-        if info is None or (caller is not None and caller != info.owner):
-            raise StreamRefused(*INVALID)
-        return run_id
-
-    def _claim_and_start(self, ticket: str, caller: str | None) -> str:
-        owner = self.store.peek(ticket)
-        if owner is None:
-            raise StreamRefused(*self._why_unclaimable(ticket))
-        if caller is not None and caller != owner:
-            raise StreamRefused(*INVALID)  # checked before claiming: the owner keeps the ticket
-        claimed = self.store.claim(ticket)
-        if claimed is None:
-            raise StreamRefused(*INVALID)  # another request won the race
-        _, payload = claimed
-        run_id = run_id_for(ticket)
-        self.reap_lapsed_runs()
-        self.store.create_run(run_id, owner, KIND, self.settings.STREAM_RUN_LEASE_SECONDS, payload)
+    def produce(self, ticket: str, payload: dict) -> Iterator[dict]:
+        """The lesson's events, with its fallbacks."""
         context = LessonContext.model_validate(payload["context"])
-        STREAMS_ACTIVE.labels(KIND).inc()
-        self.runner.start(
-            run_id,
-            lambda: produce_lesson_events(ticket, context, self.educator.model),
-            lambda result: self._on_done(payload, result),
-            on_lease=lambda: self.run_slots.renew(
-                payload["slot_id"], self.settings.STREAM_RUN_LEASE_SECONDS * 2
-            ),
-        )
-        return run_id
+        return produce_lesson_events(ticket, context, self.educator.model)
 
-    def _why_unclaimable(self, ticket: str) -> tuple[str, str]:
-        first = self.store.read(run_id_for(ticket), 0)[:1]
-        if first and first[0][1] == CANCELLED_EARLY:
-            return "CANCELLED", CANCELLED_EARLY["message"]
-        return INVALID
-
-    def _on_done(self, payload: dict, result: RunResult) -> None:
-        """Commit the lesson (or what was delivered) and free the run's resources."""
-        blocks = [
-            {key: event[key] for key in ("block_type", "block_id", "data")}
-            for event in result.events
-            if event.get("type") == "theory_block"
-        ]
+    def record(self, payload: dict, result: RunResult) -> None:
+        """Commit the lesson (or what was delivered) to the session."""
         status = {"completed": "completed", "cancelled": "cancelled"}.get(result.outcome, "failed")
-        try:
-            state = self.educator.finalize_streaming_state(
-                payload, {"status": status, "blocks": blocks}
-            )
-            self.sessions.record_progress(payload["session_id"], state)
-        finally:
-            self.sessions.clear_active_run(payload["session_id"])
-            self.run_slots.release(payload["slot_id"])
-            if result.started_at:  # only a local producer counted itself active
-                STREAMS_ACTIVE.labels(KIND).dec()
-            self._observe(result, blocks)
+        state = self.educator.finalize_streaming_state(
+            payload, {"status": status, "blocks": delivered_blocks(result)}
+        )
+        self.sessions.record_progress(payload["session_id"], state)
 
-    def _observe(self, result: RunResult, blocks: list[dict]) -> None:
+    def observe(self, result: RunResult) -> None:
+        """Outcome, first-block and duration metrics, and one log line."""
         terminal = result.terminal or {}
         if result.outcome == "completed":
             outcome = "fallback" if terminal.get("fallback") else "success"
         else:
             outcome = {"cancelled": "cancelled", "aborted": "aborted"}.get(result.outcome, "error")
-        STREAM_OUTCOMES.labels(KIND, outcome).inc()
+        STREAM_OUTCOMES.labels(self.kind, outcome).inc()
         first_block_ms = total_ms = None
         if result.started_at:
             total = time.monotonic() - result.started_at
-            STREAM_DURATION.labels(KIND).observe(total)
+            STREAM_DURATION.labels(self.kind).observe(total)
             total_ms = round(total * 1000)
             if "theory_block" in result.first_event_at:
                 first = result.first_event_at["theory_block"] - result.started_at
-                STREAM_FIRST_BLOCK.labels(KIND).observe(first)
+                STREAM_FIRST_BLOCK.labels(self.kind).observe(first)
                 first_block_ms = round(first * 1000)
         log.info(
             "stream kind=%s run=%s outcome=%s blocks=%d first_block_ms=%s total_ms=%s fallback_mode=%s code=%s",
-            KIND, result.run_id[:12], outcome, len(blocks), first_block_ms, total_ms,
-            terminal.get("fallback_mode"), terminal.get("code"),
+            self.kind, result.run_id[:12], outcome, len(delivered_blocks(result)), first_block_ms,
+            total_ms, terminal.get("fallback_mode"), terminal.get("code"),
         )  # fmt: skip
-
-
-def _caller(authorization: str | None) -> str | None:
-    """The user named by an Authorization header, if the request sent one."""
-    if not authorization:
-        return None
-    token = authorization.removeprefix("Bearer ").strip()
-    try:
-        claims = decode_token(token)
-    except ExpiredSignatureError:
-        raise StreamRefused("TOKEN_EXPIRED", "The token has expired.") from None
-    except Exception:
-        raise StreamRefused(*INVALID) from None
-    if claims.get("type") != "access":
-        raise StreamRefused(*INVALID)
-    return claims["sub"]
-
-
-def _parse_last_event_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
-        raise StreamRefused("INVALID_SESSION", "Last-Event-ID must be a event number.")
-    return int(value)

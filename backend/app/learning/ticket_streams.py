@@ -1,0 +1,192 @@
+"""Ticket streams: claim a ticket, run its producer, serve and resume its events (DESIGN 4.2).
+
+The machinery every ticketed SSE stream shares (theory lessons, QnA answers): refusals,
+claims, resume with Last-Event-ID, cancel (also before the stream starts), runs whose
+worker died. A subclass says what its run produces and how its outcome is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from flask_jwt_extended import decode_token
+from jwt import ExpiredSignatureError
+
+from backend.app.errors import APIError
+from backend.app.observability.metrics import STREAMS_ACTIVE
+from backend.app.streaming.runner import RunResult
+from backend.app.streaming.store import run_id_for
+from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
+
+log = logging.getLogger("backend.app.streams")
+
+INVALID = ("INVALID_SESSION", "This stream is not available.")
+
+
+class StreamRefused(Exception):
+    """A stream request that gets one `stream_error` and nothing else."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code, self.message = code, message
+
+
+class TicketStreamService:
+    """Everything behind GET <kind>-stream/<ticket> and its cancel endpoint."""
+
+    kind = "stream"
+    cancelled_message = "The stream was stopped."
+
+    def __init__(self, *, runner, sessions, run_slots, settings) -> None:
+        self.runner = runner
+        self.store = runner.store
+        self.sessions = sessions
+        self.run_slots = run_slots
+        self.settings = settings
+        self.cancelled_early = {
+            "type": "stream_error",
+            "code": "CANCELLED",
+            "message": self.cancelled_message,
+        }
+
+    # What a subclass provides.
+
+    def produce(self, ticket: str, payload: dict) -> Iterator[dict]:
+        """The run's events: stream_start, content events, one terminal event."""
+        raise NotImplementedError
+
+    def record(self, payload: dict, result: RunResult) -> None:
+        """Write the run's outcome into the session (completed, cancelled, failed, aborted)."""
+        raise NotImplementedError
+
+    def observe(self, result: RunResult) -> None:
+        """Metrics and the log line of a finished run."""
+
+    # The shared machinery.
+
+    def open(
+        self, ticket: str, authorization: str | None, last_event_id: str | None
+    ) -> Iterator[str]:
+        """The SSE body for this request: a live/replayed stream, or one refusal event."""
+        try:
+            caller = _caller(authorization)
+            if last_event_id is not None:
+                after = _parse_last_event_id(last_event_id)
+                run_id = self._resumable_run(ticket, caller)
+                return self._subscribe(run_id, after)
+            run_id = self._claim_and_start(ticket, caller)
+        except StreamRefused as refused:
+            return iter([refusal_sse(refused.code, refused.message)])
+        return self._subscribe(run_id, 0)
+
+    def _subscribe(self, run_id: str, after: int) -> Iterator[str]:
+        heartbeat = self.settings.SSE_HEARTBEAT_SECONDS
+        return subscribe_sse(self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted)
+
+    def _wrap_up_aborted(self, run_id: str) -> None:
+        """Record a run whose worker died, with what it delivered."""
+        events = [event for _, event in self.store.read(run_id, 0)]
+        meta = self.store.run_meta(run_id)
+        if meta:
+            self._on_done(meta, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
+
+    def reap_lapsed_runs(self) -> None:
+        """End runs whose worker died even if nobody is subscribed to them."""
+        for run_id in self.store.lapsed_runs(self.kind):
+            abort_run(self.runner, run_id, self._wrap_up_aborted)
+
+    def cancel(self, ticket: str, user_id: str) -> None:
+        """Stop the run (or the ticket before its run starts); 404 for anyone but the owner."""
+        run_id = run_id_for(ticket)
+        info = self.store.run_info(run_id)
+        if info is not None:
+            if info.owner != user_id:
+                raise APIError(404, "NOT_FOUND", "This stream does not exist.")
+            if not info.finished:
+                self.store.request_cancel(run_id)
+            return
+        if self.store.peek(ticket) != user_id:
+            raise APIError(404, "NOT_FOUND", "This stream does not exist.")
+        claimed = self.store.claim(ticket)
+        if claimed is None:  # claimed a moment ago by its stream: cancel that run instead
+            self.store.request_cancel(run_id)
+            return
+        owner, payload = claimed
+        self.store.create_run(
+            run_id, owner, self.kind, self.settings.STREAM_RUN_LEASE_SECONDS, payload
+        )
+        self.store.append(run_id, self.cancelled_early, terminal=True)
+        self._on_done(payload, RunResult(run_id, "cancelled", terminal=self.cancelled_early))
+
+    def _resumable_run(self, ticket: str, caller: str | None) -> str:
+        run_id = run_id_for(ticket)
+        info = self.store.run_info(run_id)
+        if info is None or (caller is not None and caller != info.owner):
+            raise StreamRefused(*INVALID)
+        return run_id
+
+    def _claim_and_start(self, ticket: str, caller: str | None) -> str:
+        owner = self.store.peek(ticket)
+        if owner is None:
+            raise StreamRefused(*self._why_unclaimable(ticket))
+        if caller is not None and caller != owner:
+            raise StreamRefused(*INVALID)  # checked before claiming: the owner keeps the ticket
+        claimed = self.store.claim(ticket)
+        if claimed is None:
+            raise StreamRefused(*INVALID)  # another request won the race
+        _, payload = claimed
+        run_id = run_id_for(ticket)
+        self.reap_lapsed_runs()
+        self.store.create_run(
+            run_id, owner, self.kind, self.settings.STREAM_RUN_LEASE_SECONDS, payload
+        )
+        STREAMS_ACTIVE.labels(self.kind).inc()
+        self.runner.start(
+            run_id,
+            lambda: self.produce(ticket, payload),
+            lambda result: self._on_done(payload, result),
+            on_lease=lambda: self.run_slots.renew(
+                payload["slot_id"], self.settings.STREAM_RUN_LEASE_SECONDS * 2
+            ),
+        )
+        return run_id
+
+    def _why_unclaimable(self, ticket: str) -> tuple[str, str]:
+        first = self.store.read(run_id_for(ticket), 0)[:1]
+        if first and first[0][1] == self.cancelled_early:
+            return "CANCELLED", self.cancelled_message
+        return INVALID
+
+    def _on_done(self, payload: dict, result: RunResult) -> None:
+        """Record the outcome and free the run's resources, whatever happens."""
+        try:
+            self.record(payload, result)
+        finally:
+            self.sessions.clear_active_run(payload["session_id"], run_id=result.run_id)
+            self.run_slots.release(payload["slot_id"])
+            if result.started_at:  # only a local producer counted itself active
+                STREAMS_ACTIVE.labels(self.kind).dec()
+            self.observe(result)
+
+
+def _caller(authorization: str | None) -> str | None:
+    """The user named by an Authorization header, if the request sent one."""
+    if not authorization:
+        return None
+    token = authorization.removeprefix("Bearer ").strip()
+    try:
+        claims = decode_token(token)
+    except ExpiredSignatureError:
+        raise StreamRefused("TOKEN_EXPIRED", "The token has expired.") from None
+    except Exception:
+        raise StreamRefused(*INVALID) from None
+    if claims.get("type") != "access":
+        raise StreamRefused(*INVALID)
+    return claims["sub"]
+
+
+def _parse_last_event_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 9:
+        raise StreamRefused("INVALID_SESSION", "Last-Event-ID must be an event number.")
+    return int(value)
