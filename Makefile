@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run test test-tools install install-dev migrate frontend lint format clean
+.PHONY: run test test-tools install install-dev migrate frontend frontend-test lint format clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,16 +32,24 @@ frontend:
 run: install migrate frontend
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(BIND) wsgi:app
 
-## Every test suite.
-test: install-dev test-tools
+## Every test suite: the client's unit tests, then pytest (which drives the built client in
+## Chromium against a live server in tests/e2e/test_browser.py).
+test: install-dev test-tools frontend-test
 	$(VENV)/bin/pytest
 
-## What the tests run beside Python: Java 17 for DynamoDB Local, and npm, which fetches it
-## once into .cache/. Installed with apt-get when missing (as root, or through sudo).
+## The Vue client: install exactly the lock file, lint, unit tests (vitest), production build.
+frontend-test:
+	cd frontend && npm ci --no-audit --no-fund && npm run lint && npm test && npm run build
+
+## What the tests run beside Python: Java 17 for DynamoDB Local; npm, which fetches it
+## once into .cache/ and builds the client; Debian's Chromium (and a Korean font, for readable
+## screenshots) for the browser tests. Installed with apt-get when missing (as root, or through sudo).
 test-tools:
 	@missing=""; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -d /usr/share/fonts/truetype/nanum ] || missing="$$missing fonts-nanum"; \
 	if [ -n "$$missing" ]; then \
 		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 		$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; \

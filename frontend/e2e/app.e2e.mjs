@@ -1,0 +1,226 @@
+// End-to-end: the built app, served by the live backend, driven in Debian Chromium.
+// Usage: node e2e/app.e2e.mjs <base_url> <artifacts_dir>
+// Every wait is on what the page shows (locators, waitForFunction), never a sleep.
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+
+import { launchBrowser, watchPage } from './browser.mjs'
+
+const [baseUrl, artifactsDir = 'test-artifacts/e2e'] = process.argv.slice(2)
+if (!baseUrl) {
+  console.error('usage: node e2e/app.e2e.mjs <base_url> <artifacts_dir>')
+  process.exit(2)
+}
+await mkdir(artifactsDir, { recursive: true })
+
+const TIMEOUT = 30_000
+const results = []
+let failed = 0
+
+async function step(name, fn) {
+  const started = Date.now()
+  try {
+    await fn()
+    results.push(`ok - ${name} (${Date.now() - started} ms)`)
+    console.log(results.at(-1))
+  } catch (error) {
+    failed += 1
+    results.push(`not ok - ${name}: ${error?.stack ?? error}`)
+    console.log(results.at(-1))
+    throw error
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true })
+}
+
+const browser = await launchBrowser()
+const context = await browser.newContext({
+  locale: 'ko-KR',
+  viewport: { width: 1280, height: 900 },
+})
+context.setDefaultTimeout(TIMEOUT)
+const page = await context.newPage()
+const problems = watchPage(page)
+
+const username = `e2e_${Date.now().toString(36)}`
+const password = 'e2e password 123'
+let sessionUrl = ''
+let problemId = ''
+
+try {
+  await step('register and log in', async () => {
+    await page.goto(`${baseUrl}/`)
+    await page.waitForURL(/\/login/)
+    await page.getByTestId('auth-toggle').click()
+    await page.getByRole('heading', { name: '회원가입' }).waitFor()
+    await page.locator('input[name=username]').fill(username)
+    await page.locator('input[name=password]').fill(password)
+    await shot(page, '01-register')
+    await page.getByTestId('auth-submit').click()
+    await page.waitForURL(/\/learn/)
+    await page.getByTestId('current-user').filter({ hasText: username }).waitFor()
+  })
+
+  await step('the offline model is announced', async () => {
+    await page.getByTestId('offline-note').waitFor()
+  })
+
+  await step('log out and log in again', async () => {
+    await page.getByRole('button', { name: '로그아웃' }).click()
+    await page.waitForURL(/\/login/)
+    await page.locator('input[name=username]').fill(username)
+    await page.locator('input[name=password]').fill(password)
+    await page.getByTestId('auth-submit').click()
+    await page.waitForURL(/\/learn/)
+    await page.getByTestId('start-2-1').waitFor()
+    await shot(page, '02-outline')
+  })
+
+  await step('open a lesson: the first block shows while the stream still runs', async () => {
+    await page.getByTestId('start-2-1').click()
+    const first = page.getByTestId('lesson-block').first()
+    await first.waitFor()
+    const state = await page.getByTestId('lesson-state').getAttribute('data-state')
+    const count = await page.getByTestId('lesson-block').count()
+    assert(state === 'streaming', `expected the stream to be running, state is ${state}`)
+    assert(count < 4, `expected a partial lesson, ${count} blocks shown`)
+    assert(
+      (await page.getByTestId('lesson-stop').isVisible()) === true,
+      'the Stop button shows while streaming',
+    )
+    const live = await page.getByTestId('lesson-blocks').getAttribute('aria-live')
+    assert(live === 'polite', 'lesson blocks sit in an aria-live region')
+    await shot(page, '03-lesson-streaming')
+  })
+
+  await step('all blocks render, one component per type', async () => {
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    const types = await page
+      .getByTestId('lesson-block')
+      .evaluateAll((nodes) => nodes.map((node) => node.dataset.blockType))
+    assert(
+      JSON.stringify(types) ===
+        JSON.stringify(['header', 'introduction', 'definition', 'examples']),
+      `block types in order: ${types}`,
+    )
+    await page.locator('.analogy').waitFor()
+    const progress = await page.getByTestId('lesson-progress').textContent()
+    assert(progress.includes('4 / 4'), `progress says ${progress}`)
+    assert(await page.getByTestId('qna-placeholder').isVisible(), 'QnA placeholder shows')
+    sessionUrl = page.url()
+    assert(
+      /\/learn\/[0-9a-f-]{36}$/.test(sessionUrl),
+      `lesson URL names its session: ${sessionUrl}`,
+    )
+    await shot(page, '04-lesson-complete')
+  })
+
+  await step('a reload keeps the session and the lesson', async () => {
+    await page.reload()
+    await page.getByTestId('current-user').filter({ hasText: username }).waitFor()
+    assert(page.url() === sessionUrl, `still on the lesson after reload: ${page.url()}`)
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    assert((await page.getByTestId('lesson-block').count()) === 4, 'the 4 blocks are back')
+  })
+
+  await step('Stop cancels a running lesson', async () => {
+    await page.getByTestId('start-1-1').click()
+    await page.getByTestId('lesson-block').first().waitFor()
+    await page.getByTestId('lesson-stop').click()
+    await page.locator('[data-testid=lesson-state][data-state=cancelled]').waitFor()
+    await page.getByTestId('lesson-retry').waitFor()
+  })
+
+  await step('a reload during a run resumes it', async () => {
+    await page.getByTestId('start-1-2').click()
+    await page.getByTestId('lesson-block').first().waitFor()
+    await page.waitForURL(/\/learn\/[0-9a-f-]{36}$/)
+    await page.reload()
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    const ids = await page
+      .getByTestId('lesson-block')
+      .evaluateAll((nodes) => nodes.map((node) => Number(node.dataset.blockId)))
+    assert(JSON.stringify(ids) === '[1,2,3,4]', `blocks once each, in order: ${ids}`)
+  })
+
+  await step('"My lessons" lists the lessons and reopens one', async () => {
+    await page.getByRole('link', { name: '내 강의' }).click()
+    await page.getByTestId('session-link').first().waitFor()
+    assert((await page.getByTestId('session-link').count()) >= 3, 'three lessons listed')
+    await shot(page, '05-my-lessons')
+    await page.getByTestId('session-link').filter({ hasText: 'LLM이란?' }).click()
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    assert(page.url() === sessionUrl, `reopened the first lesson: ${page.url()}`)
+    assert((await page.getByTestId('lesson-block').count()) === 4, 'with its 4 blocks')
+  })
+
+  await step('profile: the learner level is saved', async () => {
+    await page.getByTestId('current-user').click()
+    await page.locator('input[value=advanced]').check()
+    await page.getByTestId('profile-save').click()
+    await page.getByRole('status').filter({ hasText: '저장했어요' }).waitFor()
+    await page.reload()
+    await page.locator('input[value=advanced]:checked').waitFor()
+    await shot(page, '06-profile')
+  })
+
+  await step('generate a problem: status, tokens, then the result', async () => {
+    await page.getByRole('link', { name: '문제 만들기' }).click()
+    await page.locator('textarea[name=prompt]').fill('그래프 최단 경로를 연습할 수 있는 문제')
+    await page.locator('select[name=difficulty]').selectOption('easy')
+    await page.locator('input[name=algorithm_type]').fill('graph')
+    await page.getByTestId('generate').click()
+    await page.locator('.timeline-step[data-stage=analysis][data-state=done]').waitFor()
+    const tokens = page.getByTestId('token-stream')
+    await tokens.locator('h2').first().waitFor()
+    assert((await tokens.getAttribute('aria-live')) === 'polite', 'tokens in an aria-live region')
+    await shot(page, '07-problem-streaming')
+    const card = page.getByTestId('problem-card')
+    await card.waitFor()
+    problemId = await card.getAttribute('data-problem-id')
+    assert(/^[0-9a-f-]{36}$/.test(problemId), `problem id ${problemId}`)
+    const shownId = await page.getByTestId('problem-id').textContent()
+    assert(shownId.trim() === problemId, 'the card shows its id')
+    await page.locator('.timeline-step[data-stage=saving][data-state=done]').waitFor()
+    await shot(page, '08-problem-result')
+  })
+
+  await step('the problem is in "my problems" after a reload, with a detail page', async () => {
+    await page.getByRole('link', { name: '내 문제', exact: true }).click()
+    await page.waitForURL(/\/problems$/)
+    await page.reload()
+    const item = page.locator(`[data-testid=problem-list] li[data-problem-id="${problemId}"]`)
+    await item.waitFor()
+    await shot(page, '09-my-problems')
+    await item.getByRole('link').click()
+    await page.waitForURL(new RegExp(`/problems/${problemId}$`))
+    await page.locator(`[data-testid=problem-card][data-problem-id="${problemId}"]`).waitFor()
+    await shot(page, '10-problem-detail')
+  })
+
+  await step('Stop aborts a running generation', async () => {
+    await page.goto(`${baseUrl}/problems/new`)
+    await page.locator('textarea[name=prompt]').fill('정렬 문제')
+    await page.getByTestId('generate').click()
+    await page.getByTestId('generate-stop').click()
+    await page.locator('[data-testid=generation][data-state=cancelled]').waitFor()
+  })
+
+  await step('no script errors and no Content-Security-Policy violations', async () => {
+    assert(problems.length === 0, `page problems:\n${problems.join('\n')}`)
+  })
+} catch {
+  // reported by step(); take a picture of where it stopped
+  await shot(page, 'failure').catch(() => {})
+} finally {
+  await browser.close()
+}
+
+console.log(`${results.length - failed} passed, ${failed} failed`)
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,268 @@
+// The lesson the learner is reading: its blocks as they stream in, and the course around it.
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+
+import { refreshSession } from '@/services/api'
+import { learningService } from '@/services/learningService'
+import { runTheoryStream } from '@/lib/theoryStream'
+
+const ACTIVE_STATES = new Set(['starting', 'streaming', 'fallback'])
+
+function messageOf(error, fallback) {
+  return error?.message || fallback
+}
+
+export const useLearningStore = defineStore('learning', () => {
+  const chapters = ref([])
+  const sessions = ref([])
+  const sessionId = ref(null)
+  const chapterNumber = ref(null)
+  const sectionNumber = ref(null)
+  const tempSessionId = ref(null)
+  // idle | starting | streaming | completed | cancelled | error | fallback (loading the sync lesson)
+  const theoryStreamingState = ref('idle')
+  const theoryBlocks = ref([])
+  const estimatedBlocks = ref(null)
+  const streamSummary = ref(null) // stream_complete: total_blocks, fallback, fallback_mode, elapsed_ms
+  const usedSyncFallback = ref(false)
+  const error = ref(null) // {code, message}
+  // Tunables of the stream client (tests shorten them).
+  const streamOptions = ref({})
+
+  let controller = null
+  const seenBlockIds = new Set()
+
+  const isStreaming = computed(() => ACTIVE_STATES.has(theoryStreamingState.value))
+  const receivedBlocks = computed(() => theoryBlocks.value.length)
+  const currentTheoryContent = computed(() => theoryBlocks.value)
+
+  function resetLesson() {
+    controller?.abort()
+    controller = null
+    sessionId.value = null
+    tempSessionId.value = null
+    theoryStreamingState.value = 'idle'
+    theoryBlocks.value = []
+    estimatedBlocks.value = null
+    streamSummary.value = null
+    usedSyncFallback.value = false
+    error.value = null
+    seenBlockIds.clear()
+  }
+
+  /** Add a block in block_id order; a block id already shown (a replay) is ignored. */
+  function handleTheoryBlock(block) {
+    const id = Number(block?.block_id)
+    if (!Number.isInteger(id) || id < 1 || seenBlockIds.has(id)) return false
+    seenBlockIds.add(id)
+    const entry = { block_type: block.block_type, block_id: id, data: block.data ?? {} }
+    const blocks = theoryBlocks.value
+    let at = blocks.length
+    while (at > 0 && blocks[at - 1].block_id > id) at -= 1
+    blocks.splice(at, 0, entry)
+    return true
+  }
+
+  function setBlocks(blocks) {
+    theoryBlocks.value = []
+    seenBlockIds.clear()
+    for (const block of blocks ?? []) handleTheoryBlock(block)
+  }
+
+  function completeTheoryStreaming(summary) {
+    streamSummary.value = summary
+    theoryStreamingState.value = 'completed'
+    tempSessionId.value = null
+  }
+
+  function failTheoryStreaming(code, message) {
+    if (code === 'CANCELLED') {
+      theoryStreamingState.value = 'cancelled'
+      error.value = null
+    } else {
+      theoryStreamingState.value = 'error'
+      error.value = { code, message: message || '강의를 불러오지 못했어요.' }
+    }
+    tempSessionId.value = null
+  }
+
+  /** One event of the stream (terminal events included). */
+  function handleTheoryEvent(event) {
+    switch (event?.type) {
+      case 'stream_start':
+        if (Number.isInteger(event.estimated_blocks)) estimatedBlocks.value = event.estimated_blocks
+        theoryStreamingState.value = 'streaming'
+        break
+      case 'theory_block':
+        handleTheoryBlock(event)
+        break
+      case 'stream_complete':
+        completeTheoryStreaming(event)
+        break
+      case 'stream_error':
+        failTheoryStreaming(event.code, event.message)
+        break
+      default:
+        break // an event type this client does not know yet
+    }
+  }
+
+  async function followStream(ticket, resumeFrom = null) {
+    controller?.abort()
+    const own = new AbortController()
+    controller = own
+    tempSessionId.value = ticket
+    if (theoryStreamingState.value !== 'streaming') theoryStreamingState.value = 'streaming'
+    const result = await runTheoryStream({
+      tempId: ticket,
+      connect: (id, options) => learningService.connectTheoryStream(id, options),
+      refresh: refreshSession,
+      onEvent: handleTheoryEvent,
+      signal: own.signal,
+      resumeFrom,
+      options: streamOptions.value,
+    })
+    if (controller !== own) return result // superseded by another lesson
+    controller = null
+    if (result.outcome === 'fallback') await fallbackToSync(ticket)
+    else if (result.outcome === 'failed' && theoryStreamingState.value !== 'error') {
+      failTheoryStreaming(result.code, result.terminal?.message)
+    } else if (result.outcome === 'cancelled') failTheoryStreaming('CANCELLED')
+    return result
+  }
+
+  /** Start a lesson on a section: streamed when the server streams, whole otherwise. */
+  async function startLesson(chapter, section, { userType } = {}) {
+    resetLesson()
+    chapterNumber.value = chapter
+    sectionNumber.value = section
+    theoryStreamingState.value = 'starting'
+    let data
+    try {
+      data = await learningService.startTheoryStreaming(chapter, section, { userType })
+    } catch (e) {
+      failTheoryStreaming(e?.code ?? 'ERROR', messageOf(e, '강의를 시작하지 못했어요.'))
+      return null
+    }
+    sessionId.value = data.session_info.session_id
+    const flow = data.workflow_response
+    if (flow.streaming && flow.temp_session_id) {
+      estimatedBlocks.value = flow.estimated_blocks ?? null
+      followStream(flow.temp_session_id) // runs on; the view follows the store
+    } else {
+      setBlocks(flow.theory_content)
+      completeTheoryStreaming(null)
+    }
+    return sessionId.value
+  }
+
+  /** Streaming failed: ask for the whole lesson at once (a new session on the same section). */
+  async function fallbackToSync(ticket = tempSessionId.value) {
+    if (ticket) learningService.cancelTheoryStream(ticket).catch(() => {}) // free its run slot
+    theoryStreamingState.value = 'fallback'
+    tempSessionId.value = null
+    try {
+      const data = await learningService.startSyncLesson(chapterNumber.value, sectionNumber.value)
+      sessionId.value = data.session_info.session_id
+      setBlocks(data.workflow_response.theory_content)
+      usedSyncFallback.value = true
+      completeTheoryStreaming(null)
+    } catch (e) {
+      failTheoryStreaming(e?.code ?? 'ERROR', messageOf(e, '강의를 불러오지 못했어요.'))
+    }
+  }
+
+  /** Show a session (from "My lessons" or a reload); a run still going is resumed. */
+  async function openSession(id) {
+    if (sessionId.value === id && theoryStreamingState.value !== 'idle') return
+    resetLesson()
+    sessionId.value = id
+    theoryStreamingState.value = 'starting'
+    let view
+    try {
+      view = await learningService.getSession(id)
+    } catch (e) {
+      failTheoryStreaming(e?.code ?? 'ERROR', messageOf(e, '강의를 찾을 수 없어요.'))
+      return
+    }
+    if (sessionId.value !== id) return
+    chapterNumber.value = view.chapter_number
+    sectionNumber.value = view.section_number
+    setBlocks(view.theory_content)
+    if (view.active_run?.kind === 'theory' && view.active_run.temp_session_id) {
+      followStream(view.active_run.temp_session_id, 0) // replay from the start; duplicates skip
+    } else if (view.session_progress_stage === 'theory_cancelled') {
+      theoryStreamingState.value = 'cancelled'
+    } else if (view.session_progress_stage === 'theory_failed') {
+      failTheoryStreaming('GENERATION_FAILED', '이 강의는 끝까지 만들어지지 못했어요.')
+    } else {
+      completeTheoryStreaming(null)
+    }
+  }
+
+  /** The Stop button: the server ends the stream with CANCELLED. */
+  async function stopLesson() {
+    const ticket = tempSessionId.value
+    if (!ticket) return
+    try {
+      await learningService.cancelTheoryStream(ticket)
+    } catch {
+      controller?.abort() // the server could not be told: at least stop listening
+      failTheoryStreaming('CANCELLED')
+    }
+  }
+
+  function retryLesson() {
+    if (chapterNumber.value && sectionNumber.value) {
+      return startLesson(chapterNumber.value, sectionNumber.value)
+    }
+    return null
+  }
+
+  /** Leaving the lesson page: stop listening; the run goes on and can be reopened. */
+  function detach() {
+    if (controller) resetLesson()
+  }
+
+  async function loadChapters() {
+    if (!chapters.value.length) chapters.value = await learningService.getChapters()
+    return chapters.value
+  }
+
+  async function loadSessions() {
+    sessions.value = await learningService.listSessions()
+    return sessions.value
+  }
+
+  return {
+    chapters,
+    sessions,
+    sessionId,
+    chapterNumber,
+    sectionNumber,
+    tempSessionId,
+    theoryStreamingState,
+    theoryBlocks,
+    estimatedBlocks,
+    streamSummary,
+    usedSyncFallback,
+    error,
+    streamOptions,
+    isStreaming,
+    receivedBlocks,
+    currentTheoryContent,
+    resetLesson,
+    handleTheoryBlock,
+    handleTheoryEvent,
+    completeTheoryStreaming,
+    failTheoryStreaming,
+    startLesson,
+    fallbackToSync,
+    openSession,
+    stopLesson,
+    retryLesson,
+    detach,
+    loadChapters,
+    loadSessions,
+  }
+})
