@@ -66,7 +66,9 @@ def test_session_view_is_learner_visible_state(client, headers):
 def test_next_step_message_moves_on(client, headers):
     session_id = start(client, headers, 1, 3).json["data"]["session_info"]["session_id"]
     response = client.post(
-        MESSAGE, json={"session_id": session_id, "user_message": "다음"}, headers=headers
+        MESSAGE,
+        json={"session_id": session_id, "user_message": "다음", "streaming": False},
+        headers=headers,
     )
     assert response.status_code == 200
     info = response.json["data"]["session_info"]

@@ -11,6 +11,7 @@ from flask import current_app
 from backend.app.agents.graph import thread_config
 from backend.app.errors import APIError
 from backend.app.learning.sessions_repo import SessionRepository
+from backend.app.learning.turn_results import streamed_answer, streamed_lesson, turn_result
 from backend.app.limits.run_slots import RunSlots
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class LearningService:
                 self._forget(session_id)
                 raise
         self.sessions.record_progress(session_id, state)
-        return self._turn_result(session_id, state)
+        return turn_result(session_id, state)
 
     def _start_streaming(self, user, session_id: str, slot_id: str, initial: dict) -> dict | None:
         """Phase 1 of a streamed lesson: state + ticket; None means use the synchronous path."""
@@ -107,30 +108,71 @@ class LearningService:
             return None
         self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
         self.sessions.record_progress(session_id, state)
-        return self._turn_result(
-            session_id,
-            state,
-            workflow_response={
-                "current_agent": "learning_supervisor",
-                "session_progress_stage": "theory_streaming",
-                "ui_mode": "streaming",
-                "streaming": True,
-                "temp_session_id": prepared["temp_session_id"],
-                "estimated_blocks": prepared["estimated_blocks"],
-            },
-        )
+        return turn_result(session_id, state, streamed_lesson(prepared))
 
-    def send_message(self, user, *, session_id: str, user_message: str) -> dict:
-        """Handle one learner message in an existing session."""
+    def send_message(
+        self,
+        user,
+        *,
+        session_id: str,
+        user_message: str,
+        stream_lessons: bool = False,
+        stream_answers: bool = False,
+    ) -> dict:
+        """Handle one learner message: a question, the next or an easier lesson, or a reply.
+
+        Streamed lessons and answers come back as a ticket (`temp_session_id`); otherwise
+        the whole result is in `workflow_response`.
+        """
         if self.sessions.owned(session_id, user.id) is None:
             raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
         turn = {"user_message": user_message, "user_intent": ""}
+        if not (stream_lessons or stream_answers):
+            return self._answer_now(user, session_id, turn)
+        # A per-turn slot: a question may be asked while a lesson of the session streams.
+        slot_id = f"turn:{uuid.uuid4()}"
+        self.run_slots.acquire(user.id, slot_id, "turn", lease_seconds=self.lease_seconds)
+        try:
+            config = thread_config(
+                session_id, streaming=stream_lessons, stream_answers=stream_answers
+            )
+            state = self.graph.invoke(turn, config)
+            data = {"session_id": session_id, "user_id": user.id, "slot_id": slot_id}
+            if state.get("session_progress_stage") == "theory_streaming":
+                return self._lesson_ticket(
+                    session_id, state, {**data, "user_message": user_message}
+                )
+            if stream_answers and state.get("user_intent") == "question":
+                return self._answer_ticket(session_id, state, {**data, "question": user_message})
+        except BaseException:
+            self.run_slots.release(slot_id)
+            raise
+        # Nothing to stream (a direct reply): the slot is not needed any longer.
+        self.run_slots.release(slot_id)
+        self.sessions.record_progress(session_id, state)
+        return turn_result(session_id, state)
+
+    def _answer_now(self, user, session_id: str, turn: dict) -> dict:
         with self.run_slots.hold(
             user.id, f"session:{session_id}", "lesson", lease_seconds=self.lease_seconds
         ):
             state = self.graph.invoke(turn, thread_config(session_id))
         self.sessions.record_progress(session_id, state)
-        return self._turn_result(session_id, state)
+        return turn_result(session_id, state)
+
+    def _lesson_ticket(self, session_id: str, state: dict, data: dict) -> dict:
+        """Phase 1 of a streamed next or easier lesson (the slot now belongs to its run)."""
+        prepared = self.graph.educator.process_streaming_state(data)
+        self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
+        self.sessions.record_progress(session_id, state)
+        retry = bool(state.get("is_retry_session"))
+        return turn_result(session_id, state, streamed_lesson(prepared, is_retry_session=retry))
+
+    def _answer_ticket(self, session_id: str, state: dict, data: dict) -> dict:
+        """Phase 1 of a streamed answer (the slot now belongs to its run)."""
+        prepared = self.graph.qna.process_streaming_state(data)
+        self.sessions.set_active_run(session_id, prepared["temp_session_id"], "qna")
+        return turn_result(session_id, state, streamed_answer(prepared))
 
     def list_sessions(self, user) -> list[dict]:
         """The user's sessions, newest activity first, with their progress."""
@@ -179,18 +221,6 @@ class LearningService:
                 for entry in state.get("conversation", [])
             ],
             "active_run": active,
-        }
-
-    @staticmethod
-    def _turn_result(session_id: str, state: dict, workflow_response: dict | None = None) -> dict:
-        """`data` of a turn: where the session stands and what the client does next."""
-        return {
-            "session_info": {
-                "session_id": session_id,
-                "chapter_number": state["chapter_number"],
-                "section_number": state["section_number"],
-            },
-            "workflow_response": workflow_response or state["workflow_response"],
         }
 
     def _forget(self, session_id: str) -> None:

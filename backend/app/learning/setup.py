@@ -6,7 +6,9 @@ from flask import Flask
 
 from backend.app.agents.checkpointer import create_checkpointer
 from backend.app.agents.graph import build_tutor_graph
+from backend.app.agents.learning_supervisor.intent_classifier import IntentClassifier
 from backend.app.course import get_course
+from backend.app.learning.qna_stream_service import QnAStreamService
 from backend.app.learning.service import LearningService
 from backend.app.learning.sessions_repo import SessionRepository
 from backend.app.learning.theory_stream_service import TheoryStreamService
@@ -26,9 +28,13 @@ def register_learning(app: Flask) -> None:
         max_events=settings.STREAM_RUN_MAX_EVENTS,
         retention_seconds=settings.STREAM_RUN_RETENTION_SECONDS,
     )
+    model = create_chat_model(settings)
+    # The offline model has no structured output: its provider classifies by the rules.
+    classifier = IntentClassifier(model, use_model=settings.LLM_PROVIDER != "offline")
     graph = build_tutor_graph(
         course=course,
-        model=create_chat_model(settings),
+        model=model,
+        classify=classifier.classify,
         checkpointer=create_checkpointer(settings),
         tickets=store,
         ticket_ttl=settings.STREAM_TICKET_TTL_SECONDS,
@@ -41,10 +47,6 @@ def register_learning(app: Flask) -> None:
         graph=graph, course=course, sessions=sessions, run_slots=run_slots, settings=settings
     )
     runner = Runner(store, lease_seconds=settings.STREAM_RUN_LEASE_SECONDS)
-    app.extensions["tutor.theory_streams"] = TheoryStreamService(
-        educator=graph.educator,
-        runner=runner,
-        sessions=sessions,
-        run_slots=run_slots,
-        settings=settings,
-    )
+    core = {"runner": runner, "sessions": sessions, "run_slots": run_slots, "settings": settings}
+    app.extensions["tutor.theory_streams"] = TheoryStreamService(educator=graph.educator, **core)
+    app.extensions["tutor.qna_streams"] = QnAStreamService(qna=graph.qna, **core)

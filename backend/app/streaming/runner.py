@@ -135,7 +135,7 @@ class Runner:
             raise RuntimeError("the producer ended without a terminal event")
         except RunCancelled:
             self._conclude(
-                result, "cancelled", _error("CANCELLED", "The lesson was stopped."), on_done
+                result, "cancelled", _error("CANCELLED", "The run was stopped."), on_done
             )
         except gevent.GreenletExit:
             self._conclude(

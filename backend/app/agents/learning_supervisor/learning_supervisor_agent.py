@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from langchain_core.runnables import RunnableConfig
@@ -16,46 +17,60 @@ AGENT = "learning_supervisor"
 
 
 class LearningSupervisor:
-    """Routes `theory_streaming` (open a lesson) and `next_step` to the TheoryEducator."""
+    """Routes lessons (open, next, easier retry) to the TheoryEducator, questions to the
+    QnAResolver, and answers anything else itself.
 
-    def __init__(self, course) -> None:
+    With `streaming` (lessons) or `stream_answers` (questions) in the call's config, the
+    lesson or answer is not generated in the graph: the supervisor records the intent (and
+    for a lesson the stage `theory_streaming`) and ends; the caller prepares the stream,
+    and the agent's finalize_streaming_state writes the result into this thread when the
+    run completes.
+    """
+
+    def __init__(self, course, classify: Callable[[str], str] = classify_message) -> None:
         self.course = course
+        self.classify = classify
 
     def process(
         self, state: TutorState, config: RunnableConfig
-    ) -> Command[Literal["theory_educator", "respond", "__end__"]]:
+    ) -> Command[Literal["theory_educator", "qna_resolver", "respond", "__end__"]]:
         """Classify the turn and send it on; the learner-visible state is left untouched."""
-        intent = state.get("user_intent") or classify_message(state.get("user_message", ""))
+        intent = state.get("user_intent") or self.classify(state.get("user_message", ""))
         update = {"user_intent": intent, "current_agent": AGENT}
-        if intent == "theory_streaming":
-            target = {
-                "target_chapter_number": state["chapter_number"],
-                "target_section_number": state["section_number"],
-            }
-            if config.get("configurable", {}).get("streaming"):
-                # The lesson streams outside the graph (a producer run); the educator's
-                # finalize_streaming_state writes it into this thread when it completes.
-                return Command(
-                    update={**update, **target, "session_progress_stage": "theory_streaming"},
-                    goto=END,
-                )
-            return Command(update={**update, **target}, goto="theory_educator")
-        if intent == "next_step":
+        options = config.get("configurable", {})
+        streaming = bool(options.get("streaming"))
+        if intent == "question":
+            # A question leaves the session's stage as it is; a streamed answer is prepared
+            # by the caller, which sees the intent.
+            return Command(
+                update=update, goto=END if options.get("stream_answers") else "qna_resolver"
+            )
+        lesson = self._lesson_target(state, intent)
+        if lesson is None:
+            if intent == "next_step":
+                update["session_progress_stage"] = "course_completed"
+            return Command(update=update, goto="respond")
+        if streaming:
+            stage = {"session_progress_stage": "theory_streaming"}
+            return Command(update={**update, **lesson, **stage}, goto=END)
+        return Command(update={**update, **lesson}, goto="theory_educator")
+
+    def _lesson_target(self, state: TutorState, intent: str) -> dict | None:
+        """Which section a lesson intent opens (None: no lesson to give)."""
+        if intent in ("theory_streaming", "retry_easier"):
+            chapter, number = state["chapter_number"], state["section_number"]
+        elif intent == "next_step":
             following = self.course.next_section(state["chapter_number"], state["section_number"])
             if following is None:
-                return Command(
-                    update={**update, "session_progress_stage": "course_completed"}, goto="respond"
-                )
-            return Command(
-                update={
-                    **update,
-                    "is_retry_session": False,
-                    "target_chapter_number": following.chapter_number,
-                    "target_section_number": following.section_number,
-                },
-                goto="theory_educator",
-            )
-        return Command(update=update, goto="respond")
+                return None
+            chapter, number = following.chapter_number, following.section_number
+        else:
+            return None
+        return {
+            "is_retry_session": intent == "retry_easier",
+            "target_chapter_number": chapter,
+            "target_section_number": number,
+        }
 
     def respond(self, state: TutorState) -> dict:
         """Answer the learner directly (course finished, or nothing to route)."""

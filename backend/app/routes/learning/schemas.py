@@ -24,6 +24,8 @@ class MessageRequest(StrictModel):
 
     session_id: CleanStr = Field(min_length=1, max_length=64)
     user_message: CleanStr = Field(min_length=1, max_length=2000, examples=["다음"])
+    # Lessons and answers stream by default; false returns them whole in the response.
+    streaming: bool = True
 
 
 class SessionInfo(BaseModel):

@@ -54,8 +54,13 @@ def start_session(json: StartSessionRequest):
     security=[{"bearer": []}],
 )
 def session_message(json: MessageRequest):
-    """Send a message in a session ("다음" moves to the next section)."""
+    """A learner's message: a question (streamed answer), "다음", an easier retry, or chat."""
+    lessons_stream = current_app.config["SETTINGS"].THEORY_STREAMING_ENABLED
     result = get_learning_service().send_message(
-        current_user, session_id=json.session_id, user_message=json.user_message
+        current_user,
+        session_id=json.session_id,
+        user_message=json.user_message,
+        stream_lessons=json.streaming and lessons_stream,
+        stream_answers=json.streaming,
     )
     return ok(result)

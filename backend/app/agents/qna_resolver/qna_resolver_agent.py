@@ -1,0 +1,104 @@
+"""QnAResolver: the synchronous answer, and the two halves of a streamed one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from backend.app.agents.qna_resolver.context import (
+    QnAContext,
+    build_answer_messages,
+    prepare_qna_context,
+)
+from backend.app.agents.qna_resolver.prompts import ANSWER_CANCELLED, ANSWER_FAILED
+from backend.app.agents.state import TutorState, add_conversation, conversation_entry
+from backend.app.llm.errors import GenerationFailed, ModelUnavailable
+from backend.app.llm.text import content_text
+
+AGENT = "qna_resolver"
+
+
+class QnAResolver:
+    """Answers questions about the lesson; the pair goes into the session's conversation."""
+
+    def __init__(self, model: BaseChatModel, tickets=None, ticket_ttl: float = 60) -> None:
+        self.model = model
+        self.tickets = tickets
+        self.ticket_ttl = ticket_ttl
+        self.graph = None  # attached once compiled: finalize writes through it
+
+    def attach(self, graph) -> None:
+        """Give the resolver the compiled graph whose threads it finalizes."""
+        self.graph = graph
+
+    def process(self, state: TutorState) -> dict:
+        """Answer synchronously (the non-streaming path)."""
+        question = state.get("user_message", "")
+        context = prepare_qna_context(state, question)
+        try:
+            reply = self.model.invoke(build_answer_messages(context))
+        except Exception as error:  # the client has already spent its bounded retries
+            raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
+        answer = content_text(reply.content).strip()
+        if not answer:
+            raise GenerationFailed("the model gave an empty answer")
+        return {
+            "current_agent": AGENT,
+            "conversation": _pair(state, question, answer),
+            "workflow_response": {
+                "current_agent": AGENT,
+                "session_progress_stage": state.get("session_progress_stage"),
+                "ui_mode": "chat",
+                "streaming": False,
+                "answer": answer,
+                "sources": context.sources(),
+            },
+        }
+
+    def process_streaming_state(self, temp_session_data: dict[str, Any]) -> dict[str, Any]:
+        """Prepare a streamed answer: its context (no model call) and the ticket to claim it.
+
+        `temp_session_data` needs session_id, user_id, slot_id and question. The ticket
+        goes back to the caller only, never into the TutorState.
+        """
+        state = self.graph.get_state(_thread(temp_session_data["session_id"])).values
+        context = prepare_qna_context(state, temp_session_data["question"])
+        payload = {**temp_session_data, "context": context.model_dump(mode="json")}
+        ticket = self.tickets.issue(temp_session_data["user_id"], payload, self.ticket_ttl)
+        return {"success": True, "temp_session_id": ticket}
+
+    def finalize_streaming_state(
+        self, temp_session_data: dict[str, Any], final_content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Append the question and its answer (or what was delivered, marked) to the state."""
+        config = _thread(temp_session_data["session_id"])
+        state = self.graph.get_state(config).values
+        answer = final_content.get("answer", "").strip()
+        status = final_content["status"]
+        if status != "completed":
+            note = ANSWER_CANCELLED if status == "cancelled" else ANSWER_FAILED
+            answer = f"{answer}\n\n({note})" if answer else note
+        update = {
+            "current_agent": AGENT,
+            "conversation": _pair(state, temp_session_data["question"], answer),
+        }
+        self.graph.update_state(config, update, as_node=AGENT)
+        return {**state, **update}
+
+    @staticmethod
+    def context_of(payload: dict) -> QnAContext:
+        """The context stored in a stream ticket's payload."""
+        return QnAContext.model_validate(payload["context"])
+
+
+def _pair(state: TutorState, question: str, answer: str) -> list:
+    return add_conversation(
+        state,
+        conversation_entry("user", "learner", question),
+        conversation_entry("assistant", AGENT, answer),
+    )
+
+
+def _thread(session_id: str) -> dict:
+    return {"configurable": {"thread_id": session_id}}
