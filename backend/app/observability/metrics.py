@@ -60,6 +60,11 @@ STREAMS_ACTIVE = Gauge(
     ["kind"],
     multiprocess_mode="livesum",
 )
+FEEDBACK = Counter(
+    "tutor_feedback_total",
+    "Learner feedback on lessons and answers, by target and rating (up or down).",
+    ["target", "rating"],
+)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -92,3 +92,20 @@ class Problem(Base):
     problem_json: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_problems_user_created", "user_id", "created_at"),)
+
+
+class LearningFeedback(Base):
+    """A learner's thumbs up or down on a lesson or an answer of one of their sessions."""
+
+    __tablename__ = "learning_feedback"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Feedback belongs to its session and goes with it.
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(36))
+    target: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[float] = mapped_column(Float)
