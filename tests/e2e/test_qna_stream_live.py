@@ -1,0 +1,155 @@
+"""Streamed answers (DESIGN 4.2.2) on a live four-worker gunicorn with the fake OpenAI model."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import httpx
+import pytest
+
+from tests.fakes.scripts import Script
+from tests.support.live_server import start_live_server
+from tests.support.sse_client import read_events
+from tests.unit.test_lesson_blocks import LESSON
+
+pytestmark = pytest.mark.live
+
+QUESTION = "임베딩은 왜 벡터로 표현하나요?"
+ANSWER = (
+    "좋은 질문이에요! 임베딩은 단어나 문장의 의미를 숫자 벡터로 나타낸 것이에요. "
+    "벡터로 표현하면 의미가 비슷한 것끼리 가까이 놓이므로 거리로 유사도를 잴 수 있어요.\n\n"
+    "참고: 「임베딩의 개념」"
+)
+INTENT = json.dumps({"intent": "question", "reason": "강의 내용에 대한 질문"}, ensure_ascii=False)
+SLOW = {"chunk_size": 2, "chunk_delay": 0.05}  # about 60 chunks over 3 s
+
+
+@pytest.fixture(scope="module")
+def server(fake_openai_module, tmp_path_factory):
+    """Four gevent workers sharing the module's fake model."""
+    live = start_live_server(
+        tmp_path_factory.mktemp("qna-stream-live"),
+        workers=4,
+        env={
+            "LLM_PROVIDER": "openai",
+            "OPENAI_API_KEY": "k",
+            "OPENAI_BASE_URL": fake_openai_module.base_url,
+            "LLM_MAX_RETRIES": "0",
+            "RATE_LIMIT_LLM": "10000/minute",
+            "RATE_LIMIT_LOGIN": "10000/minute",
+            "MAX_CONCURRENT_RUNS_PER_USER": "1000",
+        },
+    )
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def fake(fake_openai_shared):
+    """The module's fake; an unscripted request gets a whole lesson (session/start)."""
+    fake_openai_shared.set_default(Script(content=json.dumps(LESSON, ensure_ascii=False)))
+    return fake_openai_shared
+
+
+def new_user(base: str) -> dict[str, str]:
+    body = {"username": f"qna_{uuid.uuid4().hex[:10]}", "password": "long enough password"}
+    httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
+    login = httpx.post(f"{base}/api/v1/auth/login", json=body, timeout=30)
+    login.raise_for_status()
+    return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
+
+
+def ask(base: str, headers: dict, fake, answer: Script) -> tuple[str, str]:
+    """Open a session (whole lesson), then ask QUESTION; the answer ticket and session id."""
+    start = httpx.post(
+        f"{base}/api/v1/learning/session/start",
+        json={"chapter_number": 2, "section_number": 1, "streaming": False},
+        headers=headers,
+        timeout=30,
+    )
+    assert start.status_code == 200, start.text
+    session_id = start.json()["data"]["session_info"]["session_id"]
+    fake.script(INTENT, answer)
+    message = httpx.post(
+        f"{base}/api/v1/learning/session/message",
+        json={"session_id": session_id, "user_message": QUESTION},
+        headers=headers,
+        timeout=30,
+    )
+    assert message.status_code == 200, message.text
+    flow = message.json()["data"]["workflow_response"]
+    assert flow["current_agent"] == "qna_resolver" and flow["streaming"] is True, flow
+    return flow["temp_session_id"], session_id
+
+
+def url(base: str, ticket: str) -> str:
+    return f"{base}/api/v1/learning/qna-stream/{ticket}"
+
+
+def tokens(items) -> str:
+    return "".join(item.data["text"] for item in items.events if item.type == "qna_token")
+
+
+def conversation(base: str, headers: dict, session_id: str) -> list[dict]:
+    view = httpx.get(f"{base}/api/v1/learning/session/{session_id}", headers=headers).json()
+    return view["data"]["conversation"]
+
+
+def test_tokens_in_order_make_the_answer_and_the_conversation_keeps_the_pair(server, fake):
+    base, headers = server.base_url, new_user(server.base_url)
+    ticket, session_id = ask(base, headers, fake, Script(content=ANSWER, chunk_size=3))
+    items = read_events(url(base, ticket), headers)
+    assert items.status_code == 200
+    events = items.events
+    assert [item.id for item in events] == list(range(1, len(events) + 1))
+    assert events[0].data == {"type": "stream_start", "temp_session_id": ticket}
+    complete = events[-1].data
+    assert complete["type"] == "stream_complete"
+    assert tokens(items) == complete["answer"] == ANSWER
+    assert len([item for item in events if item.type == "qna_token"]) == -(-len(ANSWER) // 3)
+    assert complete["sources"] and complete["elapsed_ms"] >= 0
+    intent_call, answer_call = fake.requests[-2:]
+    assert "json_schema" in json.dumps(intent_call.body.get("response_format", {}))
+    assert answer_call.stream and QUESTION in json.dumps(answer_call.messages, ensure_ascii=False)
+    pair = conversation(base, headers, session_id)[-2:]
+    assert [(e["role"], e["message"]) for e in pair] == [("user", QUESTION), ("assistant", ANSWER)]
+
+
+def test_resume_with_last_event_id_repeats_no_token(server, fake):
+    base, headers = server.base_url, new_user(server.base_url)
+    ticket, _ = ask(base, headers, fake, Script(content=ANSWER, **SLOW))
+    first = read_events(url(base, ticket), {"Connection": "close"}, stop_after=6)
+    last_id = first.events[-1].id
+    rest = read_events(url(base, ticket), {"Last-Event-ID": str(last_id), "Connection": "close"})
+    assert [item.id for item in rest.events] == list(
+        range(last_id + 1, last_id + 1 + len(rest.events))
+    )
+    assert tokens(first) + tokens(rest) == ANSWER == rest.events[-1].data["answer"]
+
+
+def test_cancel_closes_the_upstream_request(server, fake):
+    base, headers = server.base_url, new_user(server.base_url)
+    ticket, session_id = ask(base, headers, fake, Script(content=ANSWER, **SLOW))
+    first = read_events(url(base, ticket), {"Connection": "close"}, stop_after=4)
+    record = fake.requests[-1]
+    cancelled_at = time.monotonic()
+    response = httpx.post(f"{url(base, ticket)}/cancel", headers=headers)
+    assert response.status_code == 202
+    fake.wait_until(lambda: record.finished, timeout=10, what="upstream closed")
+    assert record.client_gone and record.client_gone_at - cancelled_at < 3.0
+    assert len(record.chunks) < len(Script(content=ANSWER, **SLOW).chunks())
+    rest = read_events(url(base, ticket), {"Last-Event-ID": str(first.events[-1].id)})
+    assert rest.events[-1].data["code"] == "CANCELLED"
+    assert "멈췄" in conversation(base, headers, session_id)[-1]["message"]
+
+
+def test_another_users_ticket_is_refused(server, fake):
+    base, headers = server.base_url, new_user(server.base_url)
+    ticket, _ = ask(base, headers, fake, Script(content=ANSWER, chunk_size=3))
+    refused = read_events(url(base, ticket), new_user(base))
+    assert len(refused) == 1 and refused[0].id is None
+    assert refused[0].data["type"] == "stream_error"
+    assert refused[0].data["code"] == "INVALID_SESSION"
+    assert tokens(read_events(url(base, ticket), headers)) == ANSWER
