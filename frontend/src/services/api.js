@@ -1,4 +1,6 @@
 // The one HTTP client: JSON envelopes, the Bearer JWT, and one refresh on 401.
+import { messageFor } from '@/lib/errorMessages'
+
 import { tokenStorage } from './tokenStorage'
 
 export const API_BASE = '/api/v1'
@@ -55,7 +57,7 @@ async function rawFetch(path, { method = 'GET', body, headers = {}, signal, auth
     })
   } catch (error) {
     if (error?.name === 'AbortError') throw error
-    throw new ApiError(0, 'NETWORK_ERROR', '서버에 연결할 수 없어요. 네트워크를 확인해 주세요.')
+    throw new ApiError(0, 'NETWORK_ERROR', messageFor('NETWORK_ERROR'))
   }
 }
 
@@ -93,6 +95,13 @@ export function refreshSession() {
       })
   }
   return refreshing
+}
+
+/** Renew the token (a stream said TOKEN_EXPIRED); when that fails the session is over. */
+export async function renewSessionOrLogout() {
+  const renewed = await refreshSession()
+  if (!renewed) onAuthLost()
+  return Boolean(renewed)
 }
 
 /**

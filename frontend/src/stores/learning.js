@@ -2,15 +2,12 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
-import { refreshSession } from '@/services/api'
+import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
+import { messageFor } from '@/lib/errorMessages'
 import { runTheoryStream } from '@/lib/theoryStream'
 
 const ACTIVE_STATES = new Set(['starting', 'streaming', 'fallback'])
-
-function messageOf(error, fallback) {
-  return error?.message || fallback
-}
 
 export const useLearningStore = defineStore('learning', () => {
   const chapters = ref([])
@@ -75,13 +72,13 @@ export const useLearningStore = defineStore('learning', () => {
     tempSessionId.value = null
   }
 
-  function failTheoryStreaming(code, message) {
+  function failTheoryStreaming(code, fallbackMessage = '강의를 불러오지 못했어요.') {
     if (code === 'CANCELLED') {
       theoryStreamingState.value = 'cancelled'
       error.value = null
     } else {
       theoryStreamingState.value = 'error'
-      error.value = { code, message: message || '강의를 불러오지 못했어요.' }
+      error.value = { code, message: messageFor(code, fallbackMessage) }
     }
     tempSessionId.value = null
   }
@@ -100,7 +97,7 @@ export const useLearningStore = defineStore('learning', () => {
         completeTheoryStreaming(event)
         break
       case 'stream_error':
-        failTheoryStreaming(event.code, event.message)
+        failTheoryStreaming(event.code)
         break
       default:
         break // an event type this client does not know yet
@@ -116,7 +113,7 @@ export const useLearningStore = defineStore('learning', () => {
     const result = await runTheoryStream({
       tempId: ticket,
       connect: (id, options) => learningService.connectTheoryStream(id, options),
-      refresh: refreshSession,
+      refresh: renewSessionOrLogout,
       onEvent: handleTheoryEvent,
       signal: own.signal,
       resumeFrom,
@@ -126,7 +123,7 @@ export const useLearningStore = defineStore('learning', () => {
     controller = null
     if (result.outcome === 'fallback') await fallbackToSync(ticket)
     else if (result.outcome === 'failed' && theoryStreamingState.value !== 'error') {
-      failTheoryStreaming(result.code, result.terminal?.message)
+      failTheoryStreaming(result.code)
     } else if (result.outcome === 'cancelled') failTheoryStreaming('CANCELLED')
     return result
   }
@@ -141,7 +138,7 @@ export const useLearningStore = defineStore('learning', () => {
     try {
       data = await learningService.startTheoryStreaming(chapter, section, { userType })
     } catch (e) {
-      failTheoryStreaming(e?.code ?? 'ERROR', messageOf(e, '강의를 시작하지 못했어요.'))
+      failTheoryStreaming(e?.code, '강의를 시작하지 못했어요.')
       return null
     }
     sessionId.value = data.session_info.session_id
@@ -168,7 +165,7 @@ export const useLearningStore = defineStore('learning', () => {
       usedSyncFallback.value = true
       completeTheoryStreaming(null)
     } catch (e) {
-      failTheoryStreaming(e?.code ?? 'ERROR', messageOf(e, '강의를 불러오지 못했어요.'))
+      failTheoryStreaming(e?.code)
     }
   }
 
@@ -182,7 +179,7 @@ export const useLearningStore = defineStore('learning', () => {
     try {
       view = await learningService.getSession(id)
     } catch (e) {
-      failTheoryStreaming(e?.code ?? 'ERROR', messageOf(e, '강의를 찾을 수 없어요.'))
+      failTheoryStreaming(e?.code, '강의를 찾을 수 없어요.')
       return
     }
     if (sessionId.value !== id) return

@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
+import { messageFor } from '@/lib/errorMessages'
 import { problemService } from '@/services/problemService'
 
 export const STAGES = ['analysis', 'variation', 'description', 'parsing', 'saving']
@@ -41,7 +42,7 @@ export const useProblemStore = defineStore('problem', () => {
         generationState.value = 'done'
         break
       case 'error':
-        error.value = line.payload
+        error.value = { code: line.payload?.code, message: messageFor(line.payload?.code) }
         generationState.value = 'error'
         break
       default:
@@ -80,7 +81,7 @@ export const useProblemStore = defineStore('problem', () => {
         generationState.value = 'cancelled'
       } else {
         generationState.value = 'error'
-        error.value = { code: e?.code ?? 'ERROR', message: e?.message || '문제를 만들지 못했어요.' }
+        error.value = { code: e?.code, message: messageFor(e?.code, '문제를 만들지 못했어요.') }
       }
     } finally {
       if (controller === own) controller = null

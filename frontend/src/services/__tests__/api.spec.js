@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import { api, ApiError, setAuthLostHandler } from '@/services/api'
+import { api, ApiError, renewSessionOrLogout, setAuthLostHandler } from '@/services/api'
 import { tokenStorage } from '@/services/tokenStorage'
 
 function json(status, body) {
@@ -87,6 +87,18 @@ describe('api client and tokens', () => {
     expect(backend.refreshCalls).toBe(1)
     expect(lost).toHaveBeenCalledTimes(1)
     expect(tokenStorage.getRefreshToken()).toBeNull()
+  })
+
+  it("a stream's TOKEN_EXPIRED renews once; a failed renewal logs out", async () => {
+    fakeBackend()
+    tokenStorage.setTokens({ access_token: 'stale', refresh_token: 'r1' })
+    expect(await renewSessionOrLogout()).toBe(true)
+    expect(tokenStorage.getAccessToken()).toBe('a2')
+    expect(lost).not.toHaveBeenCalled()
+
+    fakeBackend({ refreshWorks: false })
+    expect(await renewSessionOrLogout()).toBe(false)
+    expect(lost).toHaveBeenCalledTimes(1)
   })
 
   it('turns error envelopes into ApiError with code, details and request id', async () => {

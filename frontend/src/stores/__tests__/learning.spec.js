@@ -16,7 +16,7 @@ vi.mock('@/services/learningService', () => ({
     listSessions: vi.fn(),
   },
 }))
-vi.mock('@/services/api', () => ({ refreshSession: vi.fn(async () => true) }))
+vi.mock('@/services/api', () => ({ renewSessionOrLogout: vi.fn(async () => true) }))
 
 const FAST = { retryDelayMs: 0, idleTimeoutMs: 50, totalTimeoutMs: 2000, maxRetries: 2 }
 
