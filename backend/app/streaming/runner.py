@@ -1,13 +1,17 @@
 """Runner: a producer greenlet per run, decoupled from any HTTP connection (DESIGN 4.2.1).
 
-The producer appends the events of `produce()` to the run log and wakes local
-subscribers. A watcher greenlet renews the run's lease and polls the store for a cancel
-mark every CANCEL_POLL_SECONDS; on cancel it kills the producer, which unwinds the model
-stream (closing the upstream HTTP request) wherever it is blocked.
+The producer numbers the events of `produce()`, writes each to the shared run log (one
+autocommit insert) before anyone sees it, so a resume never misses an event even if this
+worker dies, and keeps them in memory for the subscribers in its own process, which are
+woken at once and read no store per event. A watcher greenlet renews the run's lease and
+polls the store for a cancel mark every CANCEL_POLL_SECONDS; on cancel it kills the
+producer, which unwinds the model stream (closing the upstream HTTP request) wherever it
+is blocked.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +57,8 @@ class Runner:
         self._renewed_at: dict[str, float] = {}
         self._on_lease: dict[str, Callable[[], None] | None] = {}
         self._producing: set[str] = set()
+        # Local runs: every event so far, for the subscribers in this process.
+        self._events: dict[str, list[tuple[int, dict]]] = {}
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -70,6 +76,7 @@ class Runner:
         self._wakeups[run_id] = Event()
         self._renewed_at[run_id] = time.monotonic()
         self._on_lease[run_id] = on_lease
+        self._events[run_id] = []
         producer = gevent.spawn(self._produce, run_id, produce, on_done)
         gevent.spawn(self._watch, run_id, producer)
         return producer
@@ -93,7 +100,7 @@ class Runner:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
         deadline = time.monotonic() + timeout
         while True:
-            events = self.store.read(run_id, after_seq)
+            events = self._read(run_id, after_seq)
             remaining = deadline - time.monotonic()
             if events or remaining <= 0:
                 return events
@@ -102,6 +109,25 @@ class Runner:
                 wakeup.wait(min(remaining, 1.0))
             else:
                 gevent.sleep(min(remaining, 0.05))  # produced by another worker: poll
+
+    def _read(self, run_id: str, after_seq: int) -> list[tuple[int, dict]]:
+        """From memory while this process produces the run, else from the store."""
+        local = self._events.get(run_id)
+        if local is None:
+            return self.store.read(run_id, after_seq)
+        start = bisect.bisect_right(local, after_seq, key=lambda item: item[0])
+        return local[start:]
+
+    def _append(self, run_id: str, event: dict) -> bool:
+        """Log the next event, then show it to local subscribers; False if the run finished."""
+        events = self._events[run_id]
+        seq = events[-1][0] + 1 if events else 1
+        if seq >= self.store.max_events:
+            raise RunLogFull(run_id)
+        if not self.store.append_numbered(run_id, seq, event):
+            return False
+        events.append((seq, event))
+        return True
 
     def _notify(self, run_id: str) -> None:
         wakeup = self._wakeups.get(run_id)
@@ -123,7 +149,7 @@ class Runner:
                     outcome = "completed" if event["type"] == "stream_complete" else "failed"
                     self._conclude(result, outcome, event, on_done)
                     return
-                if self.store.append(run_id, event) is None:
+                if not self._append(run_id, event):
                     return  # finished elsewhere (reaped); nothing more to add
                 result.events.append(event)
                 result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
@@ -152,6 +178,8 @@ class Runner:
             )
         finally:
             self._producing.discard(run_id)
+            # From here on local subscribers read the store, which has every event.
+            self._events.pop(run_id, None)
             self._notify(run_id)
             self._wakeups.pop(run_id, None)
             self._renewed_at.pop(run_id, None)

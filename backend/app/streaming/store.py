@@ -180,12 +180,15 @@ class SqliteStreamStore:
         data = json.dumps(event, ensure_ascii=False)
 
         def add(cursor):
-            row = cursor.execute(
-                "SELECT last_seq FROM runs WHERE run_id = ? AND status = 'running'", (run_id,)
+            running = cursor.execute(
+                "SELECT 1 FROM runs WHERE run_id = ? AND status = 'running'", (run_id,)
             ).fetchone()
-            if row is None:
+            if running is None:
                 return None
-            seq = row[0] + 1
+            # The last seq is read from the log: producers add numbered events directly.
+            seq = cursor.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM run_events WHERE run_id = ?", (run_id,)
+            ).fetchone()[0]
             if not terminal and seq >= self.max_events:
                 raise RunLogFull(run_id)
             cursor.execute("INSERT INTO run_events VALUES (?, ?, ?)", (run_id, seq, data))
@@ -201,6 +204,25 @@ class SqliteStreamStore:
             return seq
 
         return self._write(add)
+
+    def append_numbered(self, run_id: str, seq: int, event: dict) -> bool:
+        """Add a non-terminal event its producer numbered; False if the run has finished.
+
+        The producer of a run knows the next seq, so this is one statement in autocommit
+        (no read-modify-write transaction per token). A run finished by someone else (a
+        reaper) either is not `running` any more or already holds this seq: both say False.
+        """
+        data = json.dumps(event, ensure_ascii=False)
+        with self._lock:
+            try:
+                cursor = self._db.execute(
+                    "INSERT INTO run_events SELECT ?, ?, ? WHERE EXISTS "
+                    "(SELECT 1 FROM runs WHERE run_id = ? AND status = 'running')",
+                    (run_id, seq, data, run_id),
+                )
+            except sqlite3.IntegrityError:
+                return False
+        return cursor.rowcount == 1
 
     def read(self, run_id: str, after_seq: int) -> list[tuple[int, dict]]:
         """Events with seq > after_seq, in order."""
