@@ -28,6 +28,9 @@ class ScriptedHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Idle keep-alive connections give up after this long; stop() also cuts them.
     timeout = 30
+    # Send each chunk when written, as a real provider does: with Nagle's algorithm the
+    # first chunk waits for the ACK of the headers (the client's delayed ACK, ~40 ms).
+    disable_nagle_algorithm = True
 
     # Provider hooks.
 

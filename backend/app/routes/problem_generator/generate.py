@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_jwt_extended import current_user, jwt_required
 from pydantic import Field
 from spectree import Response as SpecResponse
@@ -12,6 +12,7 @@ from backend.app.extensions import spec
 from backend.app.limits import llm_rate_limit
 from backend.app.problem_generator.models import MAX_ALGORITHM_TYPE_CHARS, Difficulty
 from backend.app.routes.problem_generator import bp
+from backend.app.streaming.socket_options import send_small_writes_at_once
 
 NDJSON_HEADERS = {
     "Content-Type": "application/x-ndjson",
@@ -47,6 +48,7 @@ class GenerateProblemRequest(StrictModel):
 )
 def generate_stream(json: GenerateProblemRequest):
     """Status steps, description tokens and the saved problem, one JSON object per line."""
+    send_small_writes_at_once(request.environ)
     lines = current_app.extensions["tutor.problem_streams"].open(
         current_user.id, json.prompt, json.difficulty, json.algorithm_type
     )

@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user, jwt_required
 from backend.app.api.envelope import ok
 from backend.app.routes.learning import bp
 from backend.app.routes.learning.session.theory_stream import SSE_HEADERS
+from backend.app.streaming.socket_options import send_small_writes_at_once
 
 
 def _streams():
@@ -15,6 +16,7 @@ def _streams():
 @bp.get("/qna-stream/<string:temp_id>")
 def qna_stream(temp_id: str):
     """The answer as SSE events; the ticket is the credential (as for theory streams)."""
+    send_small_writes_at_once(request.environ)
     body = _streams().open(
         temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
     )

@@ -5,6 +5,7 @@ from flask_jwt_extended import current_user, jwt_required
 
 from backend.app.api.envelope import ok
 from backend.app.routes.learning import bp
+from backend.app.streaming.socket_options import send_small_writes_at_once
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -16,6 +17,7 @@ def _streams():
 @bp.get("/theory-stream/<string:temp_id>")
 def theory_stream(temp_id: str):
     """The lesson as SSE events; the ticket is the credential (a native EventSource sends no headers)."""
+    send_small_writes_at_once(request.environ)
     body = _streams().open(
         temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
     )
