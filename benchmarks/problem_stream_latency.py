@@ -2,7 +2,8 @@
 
 Prints one JSON object. A live `gunicorn -k gevent` with one worker talks to the scripted
 fake OpenAI server (in a child process), which streams each problem description in
-4-character chunks at 50 chunks/s; NDJSON clients are threads in this process.
+4-character chunks at 50 chunks/s; the NDJSON clients are one light, single-threaded
+client (light_client.py).
 
 - Token latency: from the fake writing a chunk to the client reading the `token` line
   that carries it (time.monotonic() is one clock for every process on Linux). The k-th
@@ -33,6 +34,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.light_client import http_request, ndjson_lines, run_requests
 from benchmarks.stream_latency import (
     FakeProcess,
     cpu_seconds,
@@ -80,46 +82,23 @@ class Generation:
         return [(e["payload"]["text"], t) for e, t in self.lines if e["type"] == "token"]
 
 
-def read_generation(client: httpx.Client, token: str, result: Generation) -> None:
-    """POST one generation and read its lines to the end, timestamping each."""
-    buffer = b""
-    headers = {"Authorization": f"Bearer {token}"}
-    result.sent_at = time.monotonic()
-    try:
-        with client.stream(
-            "POST", "/api/v1/problems/generate-stream", json=BODY, headers=headers
-        ) as response:
-            if response.status_code != 200:
-                result.error = f"HTTP {response.status_code}"
-                return
-            for chunk in response.iter_raw():
-                received = time.monotonic()
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    if line.strip():
-                        result.lines.append((json.loads(line), received))
-    except (httpx.HTTPError, ValueError) as error:
-        result.error = f"{type(error).__name__}: {error}"
-
-
 def run_generations(base_url: str, token: str, count: int) -> list[Generation]:
-    """`count` generations at once, a thread each."""
-    results = [Generation() for _ in range(count)]
-    limits = httpx.Limits(max_connections=count + 10, max_keepalive_connections=0)
-    timeout = httpx.Timeout(120.0, connect=30.0)
-    with httpx.Client(base_url=base_url, timeout=timeout, limits=limits) as client:
-        barrier = threading.Barrier(count)
-
-        def one(index: int) -> None:
-            barrier.wait(timeout=60)
-            read_generation(client, token, results[index])
-
-        threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
+    """`count` generations at once, read by one light single-threaded client."""
+    port = int(base_url.rsplit(":", 1)[1])
+    request = http_request(
+        "POST",
+        "/api/v1/problems/generate-stream",
+        {"Authorization": f"Bearer {token}"},
+        BODY,
+    )
+    results = []
+    for capture in run_requests(port, [request] * count):
+        result = Generation(sent_at=capture.sent_at, error=capture.error)
+        if capture.status() != 200:
+            result.error = result.error or f"HTTP {capture.status()}"
+        else:
+            result.lines = ndjson_lines(capture)
+        results.append(result)
     return results
 
 

@@ -2,7 +2,8 @@
 
 Prints one JSON object. A live `gunicorn -k gevent` with one worker talks to the scripted
 fake OpenAI server, which streams a lesson (a JSON array of blocks with Korean text) in
-4-character chunks at 50 chunks/s. SSE clients are threads in this process.
+4-character chunks at 50 chunks/s. The SSE clients are one light single-threaded client
+(light_client.py): client threads cost enough CPU to distort the figures.
 
 - Block latency: from the fake writing the chunk that holds a block's closing brace to the
   client reading the end of that block's `theory_block` event (both clocks are
@@ -43,6 +44,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.light_client import http_request, run_requests, sse_events
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.scripts import Script
 from tests.support.live_server import start_live_server
@@ -318,24 +320,20 @@ def read_stream(client: httpx.Client, url: str, result: StreamResult) -> None:
 
 
 def run_streams(base_url: str, tickets: list[str]) -> list[StreamResult]:
-    """Open every ticket's stream at once (a thread each) and read them all to the end."""
-    results = [StreamResult() for _ in tickets]
-    limits = httpx.Limits(max_connections=len(tickets) + 10, max_keepalive_connections=0)
-    with httpx.Client(base_url=base_url, timeout=STREAM_TIMEOUT, limits=limits) as client:
-        barrier = threading.Barrier(len(tickets))
-
-        def one(index: int) -> None:
-            barrier.wait(timeout=60)
-            url = f"/api/v1/learning/theory-stream/{tickets[index]}"
-            read_stream(client, url, results[index])
-
-        threads = [
-            threading.Thread(target=one, args=(i,), daemon=True) for i in range(len(tickets))
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=STREAM_TIMEOUT.read * 2)
+    """Open every ticket's stream at once and read them all to the end (one light client)."""
+    port = int(base_url.rsplit(":", 1)[1])
+    requests = [
+        http_request("GET", f"/api/v1/learning/theory-stream/{t}", {"Accept": "text/event-stream"})
+        for t in tickets
+    ]
+    results = []
+    for capture in run_requests(port, requests, timeout=STREAM_TIMEOUT.read * 2):
+        result = StreamResult(opened_at=capture.sent_at, error=capture.error)
+        if capture.status() != 200:
+            result.error = result.error or f"HTTP {capture.status()}"
+        else:
+            result.events = sse_events(capture)
+        results.append(result)
     return results
 
 
