@@ -133,3 +133,26 @@ def test_another_users_answer_ticket_is_refused(client, auth, headers):
     assert sse(client, f"/api/v1/learning/qna-stream/{ticket}", **headers)[-1][1]["type"] == (
         "stream_complete"
     )
+
+
+def test_failed_stream_preparation_answers_synchronously(app, client, headers, monkeypatch):
+    session_id = open_session(client, headers)
+
+    def broken(_data):
+        raise OSError("the stream store is unavailable")
+
+    monkeypatch.setattr(app.extensions["tutor.graph"].qna, "process_streaming_state", broken)
+    flow = send(client, headers, session_id, QUESTION)
+    assert flow["streaming"] is False and flow["answer"].strip()
+    assert view(client, headers, session_id)["conversation"][-2]["message"] == QUESTION
+
+
+def test_chat_while_a_lesson_streams_does_not_start_another_lesson(client, headers):
+    started = client.post(START, json={"chapter_number": 2, "section_number": 1}, headers=headers)
+    data = started.json["data"]
+    session_id = data["session_info"]["session_id"]
+    flow = send(client, headers, session_id, "안녕하세요")
+    assert flow["streaming"] is False and "temp_session_id" not in flow
+    # The lesson that was streaming is still the session's active run.
+    ticket = data["workflow_response"]["temp_session_id"]
+    assert view(client, headers, session_id)["active_run"]["temp_session_id"] == ticket

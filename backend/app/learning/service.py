@@ -17,6 +17,8 @@ from backend.app.limits.run_slots import RunSlots
 log = logging.getLogger(__name__)
 
 SESSION_NOT_FOUND = "This learning session does not exist."
+STREAMING = "theory_streaming"
+LESSON_INTENTS = ("next_step", "retry_easier")
 
 
 class LearningService:
@@ -137,16 +139,25 @@ class LearningService:
                 session_id, streaming=stream_lessons, stream_answers=stream_answers
             )
             state = self.graph.invoke(turn, config)
-            data = {"session_id": session_id, "user_id": user.id, "slot_id": slot_id}
-            if state.get("session_progress_stage") == "theory_streaming":
-                return self._lesson_ticket(
-                    session_id, state, {**data, "user_message": user_message}
-                )
-            if stream_answers and state.get("user_intent") == "question":
-                return self._answer_ticket(session_id, state, {**data, "question": user_message})
         except BaseException:
             self.run_slots.release(slot_id)
             raise
+        intent = state.get("user_intent")
+        data = {"session_id": session_id, "user_id": user.id, "slot_id": slot_id}
+        try:
+            if intent in LESSON_INTENTS and state.get("session_progress_stage") == STREAMING:
+                return self._lesson_ticket(
+                    session_id, state, {**data, "user_message": user_message}
+                )
+            if stream_answers and intent == "question":
+                return self._answer_ticket(session_id, state, {**data, "question": user_message})
+        except Exception:
+            # As for session/start (the seed's STATE_INIT_ERROR): answer synchronously.
+            log.exception("Preparing the %s stream failed; answering synchronously", intent)
+            self.run_slots.release(slot_id)
+            return self._answer_now(
+                user, session_id, {"user_message": user_message, "user_intent": intent}
+            )
         # Nothing to stream (a direct reply): the slot is not needed any longer.
         self.run_slots.release(slot_id)
         self.sessions.record_progress(session_id, state)
