@@ -5,13 +5,17 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 
 import { launchBrowser, watchPage } from './browser.mjs'
+import { startDropProxy } from './dropProxy.mjs'
 
-const [baseUrl, artifactsDir = 'test-artifacts/e2e'] = process.argv.slice(2)
-if (!baseUrl) {
+const [serverUrl, artifactsDir = 'test-artifacts/e2e'] = process.argv.slice(2)
+if (!serverUrl) {
   console.error('usage: node e2e/app.e2e.mjs <base_url> <artifacts_dir>')
   process.exit(2)
 }
 await mkdir(artifactsDir, { recursive: true })
+// The browser talks to the server through a proxy that can simulate a network drop.
+const proxy = await startDropProxy(serverUrl)
+const baseUrl = proxy.url
 
 const TIMEOUT = 30_000
 const results = []
@@ -149,6 +153,43 @@ try {
     assert(JSON.stringify(ids) === '[1,2,3,4]', `blocks once each, in order: ${ids}`)
   })
 
+  await step('a network drop mid-lesson resumes with Last-Event-ID', async () => {
+    const resumes = []
+    const onRequest = async (request) => {
+      if (!request.url().includes('/theory-stream/')) return
+      const lastEventId = (await request.allHeaders())['last-event-id']
+      if (lastEventId) resumes.push(lastEventId)
+    }
+    page.on('request', onRequest)
+    await page.getByTestId('start-1-3').click()
+    await page.getByTestId('lesson-block').first().waitFor()
+    const dropped = page.waitForEvent('requestfailed', (r) => r.url().includes('/theory-stream/'))
+    assert(proxy.dropAll() > 0, 'the stream had an open connection to cut')
+    await dropped
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    page.off('request', onRequest)
+    const ids = await page
+      .getByTestId('lesson-block')
+      .evaluateAll((nodes) => nodes.map((node) => Number(node.dataset.blockId)))
+    assert(JSON.stringify(ids) === '[1,2,3,4]', `blocks once each, in order: ${ids}`)
+    assert(resumes.length > 0 && Number(resumes[0]) >= 2, `resumed after event ${resumes[0]}`)
+    assert(!(await page.getByText('강의 전체를 한 번에 불러왔어요').isVisible()), 'no fallback')
+  })
+
+  await step('when the stream keeps failing, the whole lesson comes at once', async () => {
+    await page.route('**/learning/theory-stream/*', (route) =>
+      route.request().method() === 'GET' ? route.abort('connectionreset') : route.continue(),
+    )
+    await page.getByTestId('start-2-2').click()
+    await page.locator('[data-testid=lesson-state][data-state=fallback]').waitFor()
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor({
+      timeout: 60_000,
+    })
+    await page.unroute('**/learning/theory-stream/*')
+    assert((await page.getByTestId('lesson-block').count()) === 4, 'the sync lesson has 4 blocks')
+    await page.getByText('강의 전체를 한 번에 불러왔어요').waitFor()
+  })
+
   await step('"My lessons" lists the lessons and reopens one', async () => {
     await page.getByRole('link', { name: '내 강의' }).click()
     await page.getByTestId('session-link').first().waitFor()
@@ -220,6 +261,7 @@ try {
   await shot(page, 'failure').catch(() => {})
 } finally {
   await browser.close()
+  await proxy.close()
 }
 
 console.log(`${results.length - failed} passed, ${failed} failed`)

@@ -70,7 +70,7 @@ def browser_tools():
 
 @pytest.mark.timeout(420)
 def test_learner_journey_in_chromium(browser_tools, tmp_path):
-    """Register, stream a lesson, reload, resume, My lessons, profile, generate a problem."""
+    """Register, stream a lesson, reload, resume, drop, fallback, My lessons, profile, problems."""
     server = start_live_server(
         tmp_path,
         workers=2,
