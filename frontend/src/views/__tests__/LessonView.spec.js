@@ -1,0 +1,74 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+
+import { learningService } from '@/services/learningService'
+import { useLearningStore } from '@/stores/learning'
+import LessonView from '@/views/LessonView.vue'
+
+vi.mock('@/services/learningService', () => ({
+  learningService: {
+    getChapters: vi.fn(async () => [
+      { chapter_number: 2, title: 'LLM', sections: [{ section_number: 1, title: 'LLM이란?' }] },
+    ]),
+    cancelTheoryStream: vi.fn(async () => true),
+    getSession: vi.fn(),
+  },
+}))
+
+async function mountAt(path) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/learn/:sessionId?', name: 'learn', component: LessonView }],
+  })
+  router.push(path)
+  await router.isReady()
+  const wrapper = mount(LessonView, { global: { plugins: [router] } })
+  await flushPromises()
+  return wrapper
+}
+
+let store
+beforeEach(() => {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  store = useLearningStore()
+})
+
+describe('LessonView', () => {
+  it('shows a streaming lesson: blocks in an aria-live region, progress, Stop, QnA placeholder', async () => {
+    Object.assign(store, {
+      sessionId: 's1',
+      chapterNumber: 2,
+      sectionNumber: 1,
+      tempSessionId: 'ticket',
+      theoryStreamingState: 'streaming',
+      estimatedBlocks: 4,
+    })
+    store.handleTheoryBlock({ block_type: 'header', block_id: 1, data: { title: 'LLM이란?' } })
+    store.handleTheoryBlock({ block_type: 'poll', block_id: 2, data: { content: '새 블록' } })
+    const wrapper = await mountAt('/learn/s1')
+
+    const region = wrapper.get('[data-testid=lesson-blocks]')
+    expect(region.attributes('aria-live')).toBe('polite')
+    expect(region.attributes('aria-busy')).toBe('true')
+    expect(region.findAll('[data-testid=lesson-block]')).toHaveLength(2)
+    expect(region.get('[data-testid=unknown-block]').text()).toContain('새 블록')
+    expect(wrapper.get('[data-testid=lesson-progress]').text()).toBe('2 / 4 블록')
+    expect(wrapper.get('h1').text()).toBe('2-1. LLM이란?')
+    expect(wrapper.find('[data-testid=qna-placeholder]').exists()).toBe(true)
+
+    await wrapper.get('[data-testid=lesson-stop]').trigger('click')
+    expect(learningService.cancelTheoryStream).toHaveBeenCalledWith('ticket')
+  })
+
+  it('shows an error with a retry button', async () => {
+    Object.assign(store, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
+    store.failTheoryStreaming('GENERATION_FAILED')
+    const wrapper = await mountAt('/learn/s1')
+    expect(wrapper.get('[role=alert]').text()).toContain('AI가 내용을 만들지 못했어요')
+    expect(wrapper.find('[data-testid=lesson-retry]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=lesson-stop]').exists()).toBe(false)
+  })
+})
