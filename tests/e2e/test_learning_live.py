@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.fakes.scripts import Script
+from tests.support.live_server import new_user
 from tests.unit.test_lesson_blocks import LESSON
 
 pytestmark = pytest.mark.live
@@ -29,15 +30,6 @@ def server(fake_openai_module, tmp_path_factory):
     )
     yield live
     live.stop()
-
-
-def new_user(base: str) -> dict:
-    import uuid
-
-    body = {"username": f"live_{uuid.uuid4().hex[:8]}", "password": "long enough password"}
-    httpx.post(f"{base}{'/api/v1/auth/register'}", json=body).raise_for_status()
-    token = httpx.post(f"{base}/api/v1/auth/login", json=body).json()["data"]["access_token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def start(base, headers, **body):

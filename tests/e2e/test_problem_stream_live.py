@@ -11,7 +11,7 @@ import pytest
 
 from backend.app.problem_generator.parser import parse_problem
 from tests.fakes.scripts import Script
-from tests.support.live_server import start_live_server
+from tests.support.live_server import new_user, start_live_server
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
@@ -49,15 +49,6 @@ def server(fake_openai_module, tmp_path_factory):
 @pytest.fixture
 def fake(fake_openai_shared):
     return fake_openai_shared
-
-
-def new_user(base: str) -> dict[str, str]:
-    """Register and log in a fresh user; their Authorization header."""
-    body = {"username": f"gen_{uuid.uuid4().hex[:10]}", "password": "long enough password"}
-    httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
-    login = httpx.post(f"{base}/api/v1/auth/login", json=body, timeout=30)
-    login.raise_for_status()
-    return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
 
 
 def test_generation_streams_stages_tokens_and_a_readable_result(server, fake):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 
 import httpx
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import start_live_server
+from tests.support.live_server import new_user, start_live_server
 from tests.support.sse_client import read_events
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -51,14 +50,6 @@ def fake(fake_openai_shared):
     """The module's fake; an unscripted request gets a whole lesson (session/start)."""
     fake_openai_shared.set_default(Script(content=json.dumps(LESSON, ensure_ascii=False)))
     return fake_openai_shared
-
-
-def new_user(base: str) -> dict[str, str]:
-    body = {"username": f"qna_{uuid.uuid4().hex[:10]}", "password": "long enough password"}
-    httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
-    login = httpx.post(f"{base}/api/v1/auth/login", json=body, timeout=30)
-    login.raise_for_status()
-    return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
 
 
 def ask(base: str, headers: dict, fake, answer: Script) -> tuple[str, str]:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import LiveServer, start_live_server
+from tests.support.live_server import LiveServer, new_user, start_live_server
 from tests.support.sse_client import SSEItems, read_events
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -68,15 +68,6 @@ def fake(fake_openai_shared):
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def new_user(base: str) -> dict[str, str]:
-    """Register and log in a fresh user; their Authorization header."""
-    body = {"username": f"sse_{uuid.uuid4().hex[:10]}", "password": "long enough password"}
-    httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
-    login = httpx.post(f"{base}/api/v1/auth/login", json=body, timeout=30)
-    login.raise_for_status()
-    return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
 
 
 def start_lesson(base: str, headers: dict[str, str], **body) -> tuple[str, str]:

@@ -107,3 +107,14 @@ def live_server_factory(tmp_path):
 def live_server(live_server_factory) -> LiveServer:
     """A live gunicorn with 2 gevent workers, the offline model and SQLite in a temp dir."""
     return live_server_factory(workers=2)
+
+
+def new_user(base_url: str, prefix: str = "live") -> dict[str, str]:
+    """Register and log in a fresh user on a live server; their Authorization header."""
+    import uuid
+
+    body = {"username": f"{prefix}_{uuid.uuid4().hex[:10]}", "password": "long enough password"}
+    httpx.post(f"{base_url}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
+    login = httpx.post(f"{base_url}/api/v1/auth/login", json=body, timeout=30)
+    login.raise_for_status()
+    return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}

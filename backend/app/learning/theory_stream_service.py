@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 from backend.app.learning.theory_stream import produce_lesson_events
-from backend.app.learning.ticket_streams import TicketStreamService, log
-from backend.app.observability.metrics import STREAM_DURATION, STREAM_FIRST_BLOCK, STREAM_OUTCOMES
+from backend.app.learning.ticket_streams import TicketStreamService
 from backend.app.streaming.runner import RunResult
 from backend.app.tools.content.lesson_context import LessonContext
 
@@ -26,6 +24,7 @@ class TheoryStreamService(TicketStreamService):
 
     kind = "theory"
     cancelled_message = "The lesson was stopped."
+    content_event = "theory_block"
 
     def __init__(self, *, educator, **core) -> None:
         super().__init__(**core)
@@ -44,25 +43,17 @@ class TheoryStreamService(TicketStreamService):
         )
         self.sessions.record_progress(payload["session_id"], state)
 
-    def observe(self, result: RunResult) -> None:
-        """Outcome, first-block and duration metrics, and one log line."""
+    def outcome(self, result: RunResult) -> str:
+        """A completed lesson that needed a fallback counts apart."""
+        if result.outcome == "completed" and (result.terminal or {}).get("fallback"):
+            return "fallback"
+        return super().outcome(result)
+
+    def log_fields(self, result: RunResult) -> dict:
+        """Blocks delivered, the fallback used and the error code."""
         terminal = result.terminal or {}
-        if result.outcome == "completed":
-            outcome = "fallback" if terminal.get("fallback") else "success"
-        else:
-            outcome = {"cancelled": "cancelled", "aborted": "aborted"}.get(result.outcome, "error")
-        STREAM_OUTCOMES.labels(self.kind, outcome).inc()
-        first_block_ms = total_ms = None
-        if result.started_at:
-            total = time.monotonic() - result.started_at
-            STREAM_DURATION.labels(self.kind).observe(total)
-            total_ms = round(total * 1000)
-            if "theory_block" in result.first_event_at:
-                first = result.first_event_at["theory_block"] - result.started_at
-                STREAM_FIRST_BLOCK.labels(self.kind).observe(first)
-                first_block_ms = round(first * 1000)
-        log.info(
-            "stream kind=%s run=%s outcome=%s blocks=%d first_block_ms=%s total_ms=%s fallback_mode=%s code=%s",
-            self.kind, result.run_id[:12], outcome, len(delivered_blocks(result)), first_block_ms,
-            total_ms, terminal.get("fallback_mode"), terminal.get("code"),
-        )  # fmt: skip
+        return {
+            "blocks": len(delivered_blocks(result)),
+            "fallback_mode": terminal.get("fallback_mode"),
+            "code": terminal.get("code"),
+        }

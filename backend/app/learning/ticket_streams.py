@@ -8,13 +8,19 @@ worker died. A subclass says what its run produces and how its outcome is record
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 from flask_jwt_extended import decode_token
 from jwt import ExpiredSignatureError
 
 from backend.app.errors import APIError
-from backend.app.observability.metrics import STREAMS_ACTIVE
+from backend.app.observability.metrics import (
+    STREAM_DURATION,
+    STREAM_FIRST_BLOCK,
+    STREAM_OUTCOMES,
+    STREAMS_ACTIVE,
+)
 from backend.app.streaming.runner import RunResult
 from backend.app.streaming.store import run_id_for
 from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
@@ -37,6 +43,8 @@ class TicketStreamService:
 
     kind = "stream"
     cancelled_message = "The stream was stopped."
+    # The event whose first arrival is the stream's time to first content.
+    content_event = "content"
 
     def __init__(self, *, runner, sessions, run_slots, settings) -> None:
         self.runner = runner
@@ -60,8 +68,33 @@ class TicketStreamService:
         """Write the run's outcome into the session (completed, cancelled, failed, aborted)."""
         raise NotImplementedError
 
+    def outcome(self, result: RunResult) -> str:
+        """The outcome label of a finished run (success, cancelled, aborted, error)."""
+        labels = {"completed": "success", "cancelled": "cancelled", "aborted": "aborted"}
+        return labels.get(result.outcome, "error")
+
+    def log_fields(self, result: RunResult) -> dict:
+        """What the run's log line says besides its timings and outcome."""
+        return {"code": (result.terminal or {}).get("code")}
+
     def observe(self, result: RunResult) -> None:
-        """Metrics and the log line of a finished run."""
+        """Outcome, first-content and duration metrics, and one log line per stream."""
+        outcome = self.outcome(result)
+        STREAM_OUTCOMES.labels(self.kind, outcome).inc()
+        first_ms = total_ms = None
+        if result.started_at:
+            total = time.monotonic() - result.started_at
+            STREAM_DURATION.labels(self.kind).observe(total)
+            total_ms = round(total * 1000)
+            if self.content_event in result.first_event_at:
+                first = result.first_event_at[self.content_event] - result.started_at
+                STREAM_FIRST_BLOCK.labels(self.kind).observe(first)
+                first_ms = round(first * 1000)
+        fields = " ".join(f"{key}={value}" for key, value in self.log_fields(result).items())
+        log.info(
+            "stream kind=%s run=%s outcome=%s first_content_ms=%s total_ms=%s %s",
+            self.kind, result.run_id[:12], outcome, first_ms, total_ms, fields,
+        )  # fmt: skip
 
     # The shared machinery.
 

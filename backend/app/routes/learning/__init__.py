@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("learning", __name__, url_prefix="/api/v1/learning")
 
 from backend.app.routes.learning import chapters, feedback, sessions  # noqa: E402,F401
-from backend.app.routes.learning.session import qna_stream, theory_stream, turns  # noqa: E402,F401
+from backend.app.routes.learning.session import streams, turns  # noqa: E402,F401
