@@ -38,6 +38,7 @@ class GenerateProblemRequest(StrictModel):
 @spec.validate(
     json=GenerateProblemRequest,
     resp=SpecResponse(
+        "HTTP_200",  # the NDJSON stream: documented, never validated (it is not JSON)
         HTTP_401=ErrorResponse,
         HTTP_409=ErrorResponse,
         HTTP_422=ErrorResponse,
