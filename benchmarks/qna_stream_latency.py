@@ -8,7 +8,8 @@ Latency: from the fake writing a chunk to the client reading the `qna_token` eve
 carries it (time.monotonic() is one clock for every process on Linux). The k-th token of
 a stream is the k-th chunk of its upstream answer; streams are paired with their upstream
 requests by a marker in the answer's text. Levels: 1 answer at a time (a few in a row)
-and 100 concurrent answers on the one worker.
+and 100 concurrent answers on the one worker, all opened at the same instant. An answer
+is about 500 characters (the 3-8 sentences the QnA prompt asks for), about 130 chunks.
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ ANSWER = (
     "벡터로 표현하면 의미가 비슷한 것끼리 공간에서 가까이 놓이므로, 두 벡터 사이의 거리나 "
     "코사인 유사도로 의미가 얼마나 닮았는지 계산할 수 있어요. 검색 증강 생성(RAG)에서는 "
     "질문과 문서를 같은 공간에 임베딩한 뒤 가장 가까운 문서를 찾아 모델에게 근거로 건네줘요. "
-    "그래서 임베딩의 품질이 검색 품질을 좌우한답니다.\n\n참고: 「임베딩의 개념」, 「RAG의 구조」"
+    "그래서 임베딩의 품질이 검색 품질을 좌우한답니다. 예를 들어 '강아지'와 '반려견'은 글자는 "
+    "달라도 의미가 비슷해서 벡터 공간에서 가까운 자리에 놓여요. 반대로 '강아지'와 '주식 시장'은 "
+    "멀리 떨어져 있겠죠. 이런 성질 덕분에 키워드가 정확히 일치하지 않아도 뜻이 통하는 문서를 "
+    "찾을 수 있어요. 다만 임베딩 모델이 학습한 데이터와 분야가 다르면 가까움이 곧 관련성이 "
+    "아닐 수도 있으니, 검색 결과를 한 번 더 확인하는 습관을 들이면 좋아요.\n\n"
+    "참고: 「임베딩의 개념」, 「RAG의 구조」"
 )
 SERVER_ENV = {
     "LLM_PROVIDER": "openai",
