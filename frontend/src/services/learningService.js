@@ -1,6 +1,15 @@
-// Learning sessions and theory streams: HTTP only (the store decides what to do).
+// Learning sessions, lesson and answer streams, messages, feedback: HTTP only (the stores
+// decide what to do).
 import { api, authorizedFetch, openStream } from './api'
 import { readSseEvents } from '@/lib/streamReaders'
+
+async function* connectSse(path, { lastEventId = null, signal, onActivity } = {}) {
+  const headers = { Accept: 'text/event-stream' }
+  if (lastEventId !== null && lastEventId !== undefined)
+    headers['Last-Event-ID'] = String(lastEventId)
+  const response = await openStream(path, { headers, signal })
+  yield* readSseEvents(response.body, { onActivity })
+}
 
 function startMessage(chapterNumber, sectionNumber) {
   return `${chapterNumber}챕터 ${sectionNumber}섹션 시작할게요`
@@ -39,15 +48,8 @@ export const learningService = {
    * Phase 2: the lesson's SSE events (`{id, data}`), over fetch so the JWT travels in the
    * Authorization header (a native EventSource cannot send it). `lastEventId` resumes.
    */
-  async *connectTheoryStream(tempSessionId, { lastEventId = null, signal, onActivity } = {}) {
-    const headers = { Accept: 'text/event-stream' }
-    if (lastEventId !== null && lastEventId !== undefined)
-      headers['Last-Event-ID'] = String(lastEventId)
-    const response = await openStream(
-      `/learning/theory-stream/${encodeURIComponent(tempSessionId)}`,
-      { headers, signal },
-    )
-    yield* readSseEvents(response.body, { onActivity })
+  connectTheoryStream(tempSessionId, options = {}) {
+    return connectSse(`/learning/theory-stream/${encodeURIComponent(tempSessionId)}`, options)
   },
   async cancelTheoryStream(tempSessionId) {
     const response = await authorizedFetch(
@@ -55,5 +57,33 @@ export const learningService = {
       { method: 'POST' },
     )
     return response.status === 202
+  },
+  /**
+   * A learner's message in a session: a question (an answer ticket, or with `streaming:
+   * false` the whole answer), "다음" / an easier retry (a lesson ticket), or a short reply.
+   */
+  sendMessage(sessionId, userMessage, { streaming = true } = {}) {
+    return api.post('/learning/session/message', {
+      session_id: sessionId,
+      user_message: userMessage,
+      streaming,
+    })
+  },
+  /** An answer's SSE events, like connectTheoryStream. */
+  connectQnaStream(tempSessionId, options = {}) {
+    return connectSse(`/learning/qna-stream/${encodeURIComponent(tempSessionId)}`, options)
+  },
+  async cancelQnaStream(tempSessionId) {
+    const response = await authorizedFetch(
+      `/learning/qna-stream/${encodeURIComponent(tempSessionId)}/cancel`,
+      { method: 'POST' },
+    )
+    return response.status === 202
+  },
+  /** Thumbs up (1) or down (-1) on the lesson or an answer of a session. */
+  async sendFeedback(sessionId, target, rating, comment = null) {
+    const body = { session_id: sessionId, target, rating }
+    if (comment) body.comment = comment
+    return (await api.post('/learning/feedback', body)).feedback
   },
 }

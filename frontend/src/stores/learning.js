@@ -23,6 +23,8 @@ export const useLearningStore = defineStore('learning', () => {
   const streamSummary = ref(null) // stream_complete: total_blocks, fallback, fallback_mode, elapsed_ms
   const usedSyncFallback = ref(false)
   const error = ref(null) // {code, message}
+  // +1 for every lesson shown (its feedback is about that lesson)
+  const lessonSerial = ref(0)
   // Tunables of the stream client (tests shorten them).
   const streamOptions = ref({})
 
@@ -34,9 +36,15 @@ export const useLearningStore = defineStore('learning', () => {
   const currentTheoryContent = computed(() => theoryBlocks.value)
 
   function resetLesson() {
+    clearLesson()
+    sessionId.value = null
+  }
+
+  /** Forget the lesson shown (its stream too), not the session. */
+  function clearLesson() {
     controller?.abort()
     controller = null
-    sessionId.value = null
+    lessonSerial.value += 1
     tempSessionId.value = null
     theoryStreamingState.value = 'idle'
     theoryBlocks.value = []
@@ -153,6 +161,40 @@ export const useLearningStore = defineStore('learning', () => {
     return sessionId.value
   }
 
+  /**
+   * A new lesson in the same session, from session/message ("다음" or an easier retry): it
+   * streams like any lesson (or comes whole when the server did not stream it).
+   */
+  function beginSessionLesson(data) {
+    const flow = data?.workflow_response ?? {}
+    clearLesson()
+    // While the lesson streams, the session still names the section it comes from: the next
+    // lesson is the outline's next section (a retry stays on this one).
+    const target = flow.is_retry_session
+      ? null
+      : nextSection(chapterNumber.value, sectionNumber.value)
+    if (target) [chapterNumber.value, sectionNumber.value] = target
+    if (flow.streaming && flow.temp_session_id) {
+      estimatedBlocks.value = flow.estimated_blocks ?? null
+      followStream(flow.temp_session_id) // runs on; the view follows the store
+    } else {
+      setBlocks(flow.theory_content)
+      if (data?.session_info) {
+        chapterNumber.value = data.session_info.chapter_number
+        sectionNumber.value = data.session_info.section_number
+      }
+      completeTheoryStreaming(null)
+    }
+  }
+
+  function nextSection(chapter, section) {
+    const all = chapters.value.flatMap((c) =>
+      c.sections.map((s) => [c.chapter_number, s.section_number]),
+    )
+    const at = all.findIndex(([c, s]) => c === chapter && s === section)
+    return at >= 0 && at + 1 < all.length ? all[at + 1] : null
+  }
+
   /** Streaming failed: ask for the whole lesson at once (a new session on the same section). */
   async function fallbackToSync(ticket = tempSessionId.value) {
     if (ticket) learningService.cancelTheoryStream(ticket).catch(() => {}) // free its run slot
@@ -169,9 +211,12 @@ export const useLearningStore = defineStore('learning', () => {
     }
   }
 
-  /** Show a session (from "My lessons" or a reload); a run still going is resumed. */
+  /**
+   * Show a session (from "My lessons" or a reload); a lesson run still going is resumed.
+   * Returns the session view it loaded (null when the session was already shown).
+   */
   async function openSession(id) {
-    if (sessionId.value === id && theoryStreamingState.value !== 'idle') return
+    if (sessionId.value === id && theoryStreamingState.value !== 'idle') return null
     resetLesson()
     sessionId.value = id
     theoryStreamingState.value = 'starting'
@@ -180,9 +225,9 @@ export const useLearningStore = defineStore('learning', () => {
       view = await learningService.getSession(id)
     } catch (e) {
       failTheoryStreaming(e?.code, '강의를 찾을 수 없어요.')
-      return
+      return null
     }
-    if (sessionId.value !== id) return
+    if (sessionId.value !== id) return null
     chapterNumber.value = view.chapter_number
     sectionNumber.value = view.section_number
     setBlocks(view.theory_content)
@@ -195,6 +240,7 @@ export const useLearningStore = defineStore('learning', () => {
     } else {
       completeTheoryStreaming(null)
     }
+    return view
   }
 
   /** The Stop button: the server ends the stream with CANCELLED. */
@@ -244,6 +290,7 @@ export const useLearningStore = defineStore('learning', () => {
     streamSummary,
     usedSyncFallback,
     error,
+    lessonSerial,
     streamOptions,
     isStreaming,
     receivedBlocks,
@@ -254,6 +301,7 @@ export const useLearningStore = defineStore('learning', () => {
     completeTheoryStreaming,
     failTheoryStreaming,
     startLesson,
+    beginSessionLesson,
     fallbackToSync,
     openSession,
     stopLesson,

@@ -233,4 +233,40 @@ describe('a streamed lesson against a fake stream', () => {
     expect(store.receivedBlocks).toBe(3)
     expect(learningService.connectTheoryStream).not.toHaveBeenCalled()
   })
+
+  it('a lesson from session/message stays in the session: an easier retry keeps its section', async () => {
+    const { connect, calls } = scriptedConnect([
+      [ev(1, lesson.start(1)), ev(2, lesson.block(1)), ev(3, lesson.complete(1))],
+    ])
+    learningService.connectTheoryStream.mockImplementation(connect)
+    Object.assign(store, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
+    store.handleTheoryBlock(lesson.block(1))
+    store.handleTheoryBlock(lesson.block(2))
+    const serial = store.lessonSerial
+    store.beginSessionLesson({
+      session_info: { session_id: 's1', chapter_number: 2, section_number: 1 },
+      workflow_response: {
+        streaming: true,
+        temp_session_id: 'retry-1',
+        estimated_blocks: 1,
+        is_retry_session: true,
+      },
+    })
+    expect(store.theoryBlocks).toEqual([])
+    expect(store.lessonSerial).toBe(serial + 1)
+    await settle(store)
+    expect(calls).toEqual([{ tempId: 'retry-1', lastEventId: null }])
+    expect([store.sessionId, store.chapterNumber, store.sectionNumber]).toEqual(['s1', 2, 1])
+    expect(store.theoryBlocks.map((b) => b.block_id)).toEqual([1])
+  })
+
+  it('a lesson from session/message that did not stream comes whole', () => {
+    Object.assign(store, { sessionId: 's1', chapterNumber: 1, sectionNumber: 3 })
+    store.beginSessionLesson({
+      session_info: { session_id: 's1', chapter_number: 2, section_number: 1 },
+      workflow_response: { streaming: false, theory_content: [asBlock(lesson.block(1))] },
+    })
+    expect(store.theoryStreamingState).toBe('completed')
+    expect([store.chapterNumber, store.sectionNumber, store.receivedBlocks]).toEqual([2, 1, 1])
+  })
 })

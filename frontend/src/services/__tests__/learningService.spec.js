@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+import { learningService } from '@/services/learningService'
+import { tokenStorage } from '@/services/tokenStorage'
+
+function json(status, data) {
+  return new Response(JSON.stringify({ success: true, data }), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  })
+}
+
+let calls
+function stubFetch(respond) {
+  calls = []
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url, init) => {
+      calls.push({
+        url,
+        method: init.method,
+        headers: init.headers,
+        body: init.body ? JSON.parse(init.body) : undefined,
+      })
+      return respond(url, init)
+    }),
+  )
+}
+
+beforeEach(() => tokenStorage.setTokens({ access_token: 'a1', refresh_token: 'r1' }))
+afterEach(() => {
+  tokenStorage.clear()
+  vi.unstubAllGlobals()
+})
+
+describe('learningService: messages, answers, feedback', () => {
+  it('sends a message (streamed by default) and returns the turn', async () => {
+    stubFetch(() => json(200, { workflow_response: { ui_mode: 'chat' } }))
+    const turn = await learningService.sendMessage('s1', '다음')
+    expect(turn.workflow_response.ui_mode).toBe('chat')
+    expect(calls[0]).toMatchObject({
+      url: '/api/v1/learning/session/message',
+      method: 'POST',
+      body: { session_id: 's1', user_message: '다음', streaming: true },
+    })
+    expect(calls[0].headers.Authorization).toBe('Bearer a1')
+  })
+
+  it('posts feedback: target, rating and an optional comment', async () => {
+    stubFetch(() => json(201, { feedback: { feedback_id: 'f1', rating: -1 } }))
+    expect(await learningService.sendFeedback('s1', 'answer', -1)).toEqual({
+      feedback_id: 'f1',
+      rating: -1,
+    })
+    await learningService.sendFeedback('s1', 'lesson', 1, '좋아요')
+    expect(calls.map((c) => [c.url, c.body])).toEqual([
+      ['/api/v1/learning/feedback', { session_id: 's1', target: 'answer', rating: -1 }],
+      [
+        '/api/v1/learning/feedback',
+        { session_id: 's1', target: 'lesson', rating: 1, comment: '좋아요' },
+      ],
+    ])
+  })
+
+  it('reads an answer stream with Last-Event-ID and the JWT in headers; cancel is a POST', async () => {
+    const sse = 'id: 4\ndata: {"type":"qna_token","text":"가"}\n\n: ping\n\n'
+    stubFetch((url) =>
+      url.endsWith('/cancel')
+        ? new Response(JSON.stringify({ success: true, data: {} }), { status: 202 })
+        : new Response(sse, { status: 200, headers: { 'Content-Type': 'text/event-stream' } }),
+    )
+    const events = []
+    for await (const event of learningService.connectQnaStream('t/1', { lastEventId: 3 })) {
+      events.push(event)
+    }
+    expect(events).toEqual([{ id: '4', data: { type: 'qna_token', text: '가' } }])
+    expect(calls[0].url).toBe('/api/v1/learning/qna-stream/t%2F1')
+    expect(calls[0].headers['Last-Event-ID']).toBe('3')
+    expect(calls[0].headers.Authorization).toBe('Bearer a1')
+    expect(await learningService.cancelQnaStream('t/1')).toBe(true)
+    expect(calls[1]).toMatchObject({
+      url: '/api/v1/learning/qna-stream/t%2F1/cancel',
+      method: 'POST',
+    })
+  })
+})
