@@ -156,3 +156,28 @@ def test_chat_while_a_lesson_streams_does_not_start_another_lesson(client, heade
     # The lesson that was streaming is still the session's active run.
     ticket = data["workflow_response"]["temp_session_id"]
     assert view(client, headers, session_id)["active_run"]["temp_session_id"] == ticket
+
+
+def test_a_ticket_never_claimed_stops_showing_as_active(make_settings):
+    import time
+
+    from backend.app import create_app
+    from tests.conftest import AuthHelper
+
+    client = create_app(make_settings(STREAM_TICKET_TTL_SECONDS=1)).test_client()
+    headers = AuthHelper(client).new_user_headers()
+    started = client.post(START, json={"chapter_number": 2, "section_number": 1}, headers=headers)
+    data = started.json["data"]
+    session_id, ticket = (
+        data["session_info"]["session_id"],
+        data["workflow_response"]["temp_session_id"],
+    )
+    assert view(client, headers, session_id)["active_run"]["temp_session_id"] == ticket
+    deadline = time.monotonic() + 10
+    while view(client, headers, session_id)["active_run"] is not None:
+        assert time.monotonic() < deadline, "the unclaimed ticket still shows as active"
+        time.sleep(0.1)
+    after = view(client, headers, session_id)
+    assert after["session_progress_stage"] == "theory_failed"
+    (refusal,) = sse(client, f"/api/v1/learning/theory-stream/{ticket}")
+    assert refusal[1]["code"] == "INVALID_SESSION"

@@ -10,6 +10,7 @@ from flask import current_app
 
 from backend.app.agents.graph import thread_config
 from backend.app.errors import APIError
+from backend.app.learning.abandoned_runs import is_abandoned, wrap_up_abandoned
 from backend.app.learning.sessions_repo import SessionRepository
 from backend.app.learning.turn_results import streamed_answer, streamed_lesson, turn_result
 from backend.app.limits.run_slots import RunSlots
@@ -214,6 +215,11 @@ class LearningService:
         row = self.sessions.owned(session_id, user.id)
         if row is None:
             raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
+        if row.active_run_ticket and is_abandoned(
+            self.graph.educator.tickets, row.active_run_ticket
+        ):
+            wrap_up_abandoned(self.graph, self.sessions, row)
+            row = self.sessions.owned(session_id, user.id)
         state = self.graph.get_state(thread_config(session_id)).values
         active = (
             {"temp_session_id": row.active_run_ticket, "kind": row.active_run_kind}

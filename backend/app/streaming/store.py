@@ -122,6 +122,19 @@ class SqliteStreamStore:
         )
         return rows[0][0] if rows else None
 
+    def expired_unclaimed(self, ticket: str) -> bool:
+        """True when the ticket ran out without ever being claimed (or is long gone unclaimed).
+
+        A claimed ticket is never "expired unclaimed", even in the moment before its run
+        is created on another worker.
+        """
+        rows = self._read("SELECT claimed_at, expires_at FROM tickets WHERE ticket = ?", (ticket,))
+        if rows:
+            claimed_at, expires_at = rows[0]
+            return claimed_at is None and expires_at <= time.time()
+        # Swept after expiry: unclaimed unless a run was made from it.
+        return self.run_info(run_id_for(ticket)) is None
+
     def claim(self, ticket: str) -> tuple[str, dict] | None:
         """(owner, payload) for exactly one caller; None if expired, unknown or claimed."""
 
