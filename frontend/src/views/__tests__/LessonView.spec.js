@@ -14,6 +14,7 @@ vi.mock('@/services/learningService', () => ({
     ]),
     cancelTheoryStream: vi.fn(async () => true),
     getSession: vi.fn(),
+    sendFeedback: vi.fn(async () => ({})),
   },
 }))
 
@@ -37,7 +38,7 @@ beforeEach(() => {
 })
 
 describe('LessonView', () => {
-  it('shows a streaming lesson: blocks in an aria-live region, progress, Stop, QnA placeholder', async () => {
+  it('shows a streaming lesson: blocks in an aria-live region, progress, Stop, the chat', async () => {
     Object.assign(store, {
       sessionId: 's1',
       chapterNumber: 2,
@@ -57,7 +58,8 @@ describe('LessonView', () => {
     expect(region.get('[data-testid=unknown-block]').text()).toContain('새 블록')
     expect(wrapper.get('[data-testid=lesson-progress]').text()).toBe('2 / 4 블록')
     expect(wrapper.get('h1').text()).toBe('2-1. LLM이란?')
-    expect(wrapper.find('[data-testid=qna-placeholder]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=chat-input]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=feedback-lesson]').exists()).toBe(false) // not finished
 
     await wrapper.get('[data-testid=lesson-stop]').trigger('click')
     expect(learningService.cancelTheoryStream).toHaveBeenCalledWith('ticket')
@@ -70,5 +72,16 @@ describe('LessonView', () => {
     expect(wrapper.get('[role=alert]').text()).toContain('AI가 내용을 만들지 못했어요')
     expect(wrapper.find('[data-testid=lesson-retry]').exists()).toBe(true)
     expect(wrapper.find('[data-testid=lesson-stop]').exists()).toBe(false)
+  })
+
+  it('a finished lesson takes a thumbs up', async () => {
+    Object.assign(store, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
+    store.handleTheoryBlock({ block_type: 'header', block_id: 1, data: { title: 'LLM이란?' } })
+    store.completeTheoryStreaming(null)
+    const wrapper = await mountAt('/learn/s1')
+    await wrapper.get('[data-testid=feedback-lesson] [data-testid=feedback-up]').trigger('click')
+    await flushPromises()
+    expect(learningService.sendFeedback).toHaveBeenCalledWith('s1', 'lesson', 1, null)
+    expect(wrapper.get('[data-testid=feedback-lesson]').attributes('data-state')).toBe('saved')
   })
 })
