@@ -56,6 +56,23 @@ const username = `e2e_${Date.now().toString(36)}`
 const password = 'e2e password 123'
 let sessionUrl = ''
 let problemId = ''
+let asked = { question: '', answer: '' }
+
+// The login page's URL names /learn too (its redirect), so match the path itself.
+const onLessonPage = (url) => url.pathname.startsWith('/learn')
+const answers = () => page.locator('[data-testid=chat-message][data-agent=qna_resolver]')
+const questions = () => page.locator('[data-testid=chat-message][data-role=user]')
+const textOf = async (locator) => (await locator.getByTestId('chat-text').textContent()).trim()
+
+/** Ask in the chat box; resolves once the answer has shown its first tokens. */
+async function ask(question) {
+  const before = await answers().count()
+  await page.getByTestId('chat-input').fill(question)
+  await page.getByTestId('chat-send').click()
+  const answer = answers().nth(before)
+  await answer.locator('[data-testid=chat-text]').waitFor()
+  return answer
+}
 
 try {
   await step('register and log in', async () => {
@@ -67,7 +84,7 @@ try {
     await page.locator('input[name=password]').fill(password)
     await shot(page, '01-register')
     await page.getByTestId('auth-submit').click()
-    await page.waitForURL(/\/learn/)
+    await page.waitForURL(onLessonPage)
     await page.getByTestId('current-user').filter({ hasText: username }).waitFor()
   })
 
@@ -81,7 +98,7 @@ try {
     await page.locator('input[name=username]').fill(username)
     await page.locator('input[name=password]').fill(password)
     await page.getByTestId('auth-submit').click()
-    await page.waitForURL(/\/learn/)
+    await page.waitForURL(onLessonPage)
     await page.getByTestId('start-2-1').waitFor()
     await shot(page, '02-outline')
   })
@@ -116,7 +133,7 @@ try {
     await page.locator('.analogy').waitFor()
     const progress = await page.getByTestId('lesson-progress').textContent()
     assert(progress.includes('4 / 4'), `progress says ${progress}`)
-    assert(await page.getByTestId('qna-placeholder').isVisible(), 'QnA placeholder shows')
+    assert(await page.getByTestId('chat-input').isVisible(), 'the question box shows')
     sessionUrl = page.url()
     assert(
       /\/learn\/[0-9a-f-]{36}$/.test(sessionUrl),
@@ -131,6 +148,77 @@ try {
     assert(page.url() === sessionUrl, `still on the lesson after reload: ${page.url()}`)
     await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
     assert((await page.getByTestId('lesson-block').count()) === 4, 'the 4 blocks are back')
+  })
+
+  await step('ask a question: the answer streams into the chat, with its sources', async () => {
+    const question = 'LLM은 어떻게 다음 단어를 예측하나요?'
+    const answer = await ask(question)
+    const status = await answer.getAttribute('data-status')
+    const partial = await textOf(answer)
+    assert(status === 'streaming', `first tokens shown while streaming, status is ${status}`)
+    const thread = page.getByTestId('chat-thread')
+    assert((await thread.getAttribute('aria-live')) === 'polite', 'the thread is a live region')
+    await shot(page, '11-chat-streaming')
+    await answer.and(page.locator('[data-status=done]')).waitFor()
+    const whole = await textOf(answer)
+    assert(whole.length > partial.length, `the answer grew: ${partial.length} -> ${whole.length}`)
+    await answer.getByTestId('chat-sources').waitFor()
+    assert((await textOf(questions().last())) === question, 'the question sits above the answer')
+    asked = { question, answer: whole }
+  })
+
+  await step('thumbs up on the answer is recorded', async () => {
+    const answer = answers().last()
+    await answer.getByTestId('feedback-up').click()
+    await answer.locator('[data-testid=feedback-answer][data-state=saved]').waitFor()
+    assert(
+      (await answer.getByTestId('feedback-up').getAttribute('aria-pressed')) === 'true',
+      'the chosen thumb is pressed',
+    )
+    await answer.getByTestId('feedback-status').filter({ hasText: '평가를 보냈어요' }).waitFor()
+    await shot(page, '12-chat-answer')
+  })
+
+  await step('a reload keeps the thread: the question and its answer', async () => {
+    await page.reload()
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    const answer = answers().last()
+    await answer.locator('[data-testid=chat-text]').waitFor()
+    assert((await textOf(questions().last())) === asked.question, 'the question is back')
+    assert((await textOf(answer)) === asked.answer, 'the answer is back, word for word')
+  })
+
+  await step('an answer still streaming at a reload resumes from its start', async () => {
+    const question = '토큰이 뭔가요?'
+    const before = await answers().count()
+    const resumes = []
+    const onRequest = async (request) => {
+      if (!request.url().includes('/qna-stream/')) return
+      resumes.push((await request.allHeaders())['last-event-id'] ?? null)
+    }
+    await ask(question)
+    page.on('request', onRequest)
+    await page.reload()
+    const answer = answers().nth(before)
+    await answer.and(page.locator('[data-status=done]')).waitFor()
+    page.off('request', onRequest)
+    assert(resumes[0] === '0', `the running answer was replayed from event 0: ${resumes}`)
+    // The resumed answer brings its question back with it (the thread is read again).
+    await questions().filter({ hasText: question }).waitFor()
+    assert((await answers().count()) === before + 1, 'the answer shows once')
+    assert((await textOf(answers().first())) === asked.answer, 'the earlier answer stays')
+  })
+
+  await step('Stop an answer, then ask again', async () => {
+    const answer = await ask('트랜스포머는 무엇인가요?')
+    await answer.getByTestId('answer-stop').click()
+    await answer.and(page.locator('[data-status=cancelled]')).waitFor()
+    await answer.getByTestId('answer-retry').click()
+    await answers().last().and(page.locator('[data-status=done]')).waitFor()
+    assert(
+      (await textOf(questions().last())) === '트랜스포머는 무엇인가요?',
+      'the same question asked again',
+    )
   })
 
   await step('Stop cancels a running lesson', async () => {
@@ -199,6 +287,18 @@ try {
     await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
     assert(page.url() === sessionUrl, `reopened the first lesson: ${page.url()}`)
     assert((await page.getByTestId('lesson-block').count()) === 4, 'with its 4 blocks')
+  })
+
+  await step('"다음" in the chat streams the next lesson in the same session', async () => {
+    await page.getByTestId('chat-next').click()
+    await page.locator('[data-testid=lesson-state][data-state=streaming]').waitFor()
+    await page.getByTestId('lesson-block').first().waitFor()
+    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+    const title = await page.locator('#lesson-title').textContent()
+    assert(title.startsWith('2-2.'), `the next section: ${title}`)
+    assert(page.url() === sessionUrl, `still the same session: ${page.url()}`)
+    await page.getByTestId('feedback-lesson').waitFor()
+    await shot(page, '13-chat-next-lesson')
   })
 
   await step('profile: the learner level is saved', async () => {
