@@ -88,7 +88,11 @@ def test_question_without_streaming_answers_in_the_response(client, headers):
 
 def test_next_step_streams_the_next_lesson(client, headers):
     session_id = open_session(client, headers, 1, 3)
-    flow = send(client, headers, session_id, "다음")
+    body = {"session_id": session_id, "user_message": "다음"}
+    data = client.post(MESSAGE, json=body, headers=headers).json["data"]
+    info = data["session_info"]
+    assert (info["chapter_number"], info["section_number"]) == (2, 1)  # the streamed section
+    flow = data["workflow_response"]
     assert flow["streaming"] is True and flow["session_progress_stage"] == "theory_streaming"
     events = sse(client, f"/api/v1/learning/theory-stream/{flow['temp_session_id']}")
     assert events[-1][1]["type"] == "stream_complete"

@@ -178,7 +178,13 @@ class LearningService:
         self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
         self.sessions.record_progress(session_id, state)
         retry = bool(state.get("is_retry_session"))
-        return turn_result(session_id, state, streamed_lesson(prepared, is_retry_session=retry))
+        # The session_info names the section being streamed, not the one being left.
+        streaming = {
+            **state,
+            "chapter_number": state["target_chapter_number"],
+            "section_number": state["target_section_number"],
+        }
+        return turn_result(session_id, streaming, streamed_lesson(prepared, is_retry_session=retry))
 
     def _answer_ticket(self, session_id: str, state: dict, data: dict) -> dict:
         """Phase 1 of a streamed answer (the slot now belongs to its run)."""
