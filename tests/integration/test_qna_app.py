@@ -185,3 +185,23 @@ def test_a_ticket_never_claimed_stops_showing_as_active(make_settings):
     assert after["session_progress_stage"] == "theory_failed"
     (refusal,) = sse(client, f"/api/v1/learning/theory-stream/{ticket}")
     assert refusal[1]["code"] == "INVALID_SESSION"
+
+
+def test_a_question_during_a_streaming_lesson_leaves_the_lesson_resumable(client, headers):
+    started = client.post(START, json={"chapter_number": 2, "section_number": 1}, headers=headers)
+    data = started.json["data"]
+    session_id, lesson = data["session_info"]["session_id"], data["workflow_response"]
+    flow = send(client, headers, session_id, QUESTION)
+    assert flow["current_agent"] == "qna_resolver" and flow["streaming"] is True
+    assert view(client, headers, session_id)["active_run"] == {
+        "temp_session_id": lesson["temp_session_id"],
+        "kind": "theory",
+    }
+    answer = sse(client, f"/api/v1/learning/qna-stream/{flow['temp_session_id']}")
+    assert answer[-1][1]["type"] == "stream_complete"
+    # The answer's end does not clear the lesson's run; the lesson's own end does.
+    assert view(client, headers, session_id)["active_run"]["kind"] == "theory"
+    assert sse(client, f"/api/v1/learning/theory-stream/{lesson['temp_session_id']}")[-1][1][
+        "type"
+    ] == ("stream_complete")
+    assert view(client, headers, session_id)["active_run"] is None

@@ -189,7 +189,10 @@ class LearningService:
     def _answer_ticket(self, session_id: str, state: dict, data: dict) -> dict:
         """Phase 1 of a streamed answer (the slot now belongs to its run)."""
         prepared = self.graph.qna.process_streaming_state(data)
-        self.sessions.set_active_run(session_id, prepared["temp_session_id"], "qna")
+        # A session shows one active run: a lesson still streaming keeps its place (a
+        # reload resumes the lesson; the answer is recorded in the thread when it ends).
+        if self.sessions.active_run_kind(session_id) != "theory":
+            self.sessions.set_active_run(session_id, prepared["temp_session_id"], "qna")
         return turn_result(session_id, state, streamed_answer(prepared))
 
     def list_sessions(self, user) -> list[dict]:
