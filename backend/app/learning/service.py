@@ -96,22 +96,15 @@ class LearningService:
                 initial["user_type"],
             )
             state = self.graph.invoke(initial, thread_config(session_id, streaming=True))
-            prepared = self.graph.educator.process_streaming_state(
-                {
-                    "session_id": session_id,
-                    "user_id": user.id,
-                    "user_message": initial["user_message"],
-                    "slot_id": slot_id,
-                }
+            data = {"session_id": session_id, "user_id": user.id, "slot_id": slot_id}
+            return self._lesson_ticket(
+                session_id, state, {**data, "user_message": initial["user_message"]}
             )
         except Exception:
             # The seed's STATE_INIT_ERROR: fall back to the synchronous lesson.
             log.exception("Preparing the lesson stream failed; answering synchronously")
             self.run_slots.release(slot_id)
             return None
-        self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
-        self.sessions.record_progress(session_id, state)
-        return turn_result(session_id, state, streamed_lesson(prepared))
 
     def send_message(
         self,
@@ -127,8 +120,10 @@ class LearningService:
         Streamed lessons and answers come back as a ticket (`temp_session_id`); otherwise
         the whole result is in `workflow_response`.
         """
-        if self.sessions.owned(session_id, user.id) is None:
+        row = self.sessions.owned(session_id, user.id)
+        if row is None:
             raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
+        lesson_streaming = bool(row.active_run_ticket) and row.active_run_kind == "theory"
         turn = {"user_message": user_message, "user_intent": ""}
         if not (stream_lessons or stream_answers):
             return self._answer_now(user, session_id, turn)
@@ -147,11 +142,12 @@ class LearningService:
         data = {"session_id": session_id, "user_id": user.id, "slot_id": slot_id}
         try:
             if intent in LESSON_INTENTS and state.get("session_progress_stage") == STREAMING:
-                return self._lesson_ticket(
-                    session_id, state, {**data, "user_message": user_message}
-                )
+                retry = bool(state.get("is_retry_session"))
+                data = {**data, "user_message": user_message}
+                return self._lesson_ticket(session_id, state, data, is_retry_session=retry)
             if stream_answers and intent == "question":
-                return self._answer_ticket(session_id, state, {**data, "question": user_message})
+                data = {**data, "question": user_message}
+                return self._answer_ticket(session_id, state, data, lesson_streaming)
         except Exception:
             # As for session/start (the seed's STATE_INIT_ERROR): answer synchronously.
             log.exception("Preparing the %s stream failed; answering synchronously", intent)
@@ -172,26 +168,27 @@ class LearningService:
         self.sessions.record_progress(session_id, state)
         return turn_result(session_id, state)
 
-    def _lesson_ticket(self, session_id: str, state: dict, data: dict) -> dict:
-        """Phase 1 of a streamed next or easier lesson (the slot now belongs to its run)."""
+    def _lesson_ticket(self, session_id: str, state: dict, data: dict, **extra) -> dict:
+        """Phase 1 of a streamed lesson: the ticket (the turn's slot now belongs to its run)."""
         prepared = self.graph.educator.process_streaming_state(data)
         self.sessions.set_active_run(session_id, prepared["temp_session_id"], "theory")
         self.sessions.record_progress(session_id, state)
-        retry = bool(state.get("is_retry_session"))
         # The session_info names the section being streamed, not the one being left.
         streaming = {
             **state,
             "chapter_number": state["target_chapter_number"],
             "section_number": state["target_section_number"],
         }
-        return turn_result(session_id, streaming, streamed_lesson(prepared, is_retry_session=retry))
+        return turn_result(session_id, streaming, streamed_lesson(prepared, **extra))
 
-    def _answer_ticket(self, session_id: str, state: dict, data: dict) -> dict:
-        """Phase 1 of a streamed answer (the slot now belongs to its run)."""
+    def _answer_ticket(
+        self, session_id: str, state: dict, data: dict, lesson_streaming: bool
+    ) -> dict:
+        """Phase 1 of a streamed answer (the turn's slot now belongs to its run)."""
         prepared = self.graph.qna.process_streaming_state(data)
         # A session shows one active run: a lesson still streaming keeps its place (a
         # reload resumes the lesson; the answer is recorded in the thread when it ends).
-        if self.sessions.active_run_kind(session_id) != "theory":
+        if not lesson_streaming:
             self.sessions.set_active_run(session_id, prepared["temp_session_id"], "qna")
         return turn_result(session_id, state, streamed_answer(prepared))
 

@@ -61,12 +61,6 @@ class SessionRepository:
         """Remember the running stream of a session, for resuming after a reload."""
         self._set(session_id, active_run_ticket=ticket, active_run_kind=kind)
 
-    def active_run_kind(self, session_id: str) -> str | None:
-        """The kind of the session's running stream (theory | qna), or None."""
-        with self._db.transaction() as session:
-            row = session.get(LearningSession, session_id)
-            return row.active_run_kind if row is not None and row.active_run_ticket else None
-
     def clear_active_run(self, session_id: str, run_id: str | None = None) -> None:
         """The session's stream ended: only the run `run_id`, when given.
 

@@ -41,6 +41,7 @@ def register_learning(app: Flask) -> None:
     )
     sessions = SessionRepository(app.extensions["tutor.db"])
     run_slots = app.extensions["tutor.run_slots"]
+    app.extensions["tutor.model"] = model  # one client (and connection pool) per process
     app.extensions["tutor.course"] = course
     app.extensions["tutor.graph"] = graph
     app.extensions["tutor.learning"] = LearningService(

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from backend.app.llm import create_chat_model
 from backend.app.problem_generator.stream_service import ProblemStreamService
-from backend.app.storage.problems import get_problem_store
 
 
 def register_problem_generator(app: Flask) -> None:
-    """Build the per-process generation service (after the problem store is registered)."""
-    with app.app_context():
-        store = get_problem_store()
+    """Build the generation service on the process's chat model and problem store.
+
+    Runs after register_learning (the model) and register_problem_store.
+    """
     app.extensions["tutor.problem_streams"] = ProblemStreamService(
-        model=create_chat_model(app.config["SETTINGS"]),
-        store=store,
+        model=app.extensions["tutor.model"],
+        store=app.extensions["tutor.problems"],
         run_slots=app.extensions["tutor.run_slots"],
     )
