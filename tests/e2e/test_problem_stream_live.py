@@ -11,7 +11,7 @@ import pytest
 
 from backend.app.problem_generator.parser import parse_problem
 from tests.fakes.scripts import Script
-from tests.support.live_server import new_user, start_live_server
+from tests.support.live_server import new_user, openai_fake_env, start_live_server
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
@@ -33,14 +33,7 @@ def server(fake_openai_module, tmp_path_factory):
     live = start_live_server(
         tmp_path_factory.mktemp("problem-stream-live"),
         workers=4,
-        env={
-            "LLM_PROVIDER": "openai",
-            "OPENAI_API_KEY": "k",
-            "OPENAI_BASE_URL": fake_openai_module.base_url,
-            "LLM_MAX_RETRIES": "0",
-            "RATE_LIMIT_LLM": "10000/minute",
-            "RATE_LIMIT_LOGIN": "10000/minute",
-        },
+        env=openai_fake_env(fake_openai_module),
     )
     yield live
     live.stop()

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import new_user, start_live_server
+from tests.support.live_server import new_user, openai_fake_env, start_live_server
 from tests.support.sse_client import read_events
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -31,15 +31,7 @@ def server(fake_openai_module, tmp_path_factory):
     live = start_live_server(
         tmp_path_factory.mktemp("qna-stream-live"),
         workers=4,
-        env={
-            "LLM_PROVIDER": "openai",
-            "OPENAI_API_KEY": "k",
-            "OPENAI_BASE_URL": fake_openai_module.base_url,
-            "LLM_MAX_RETRIES": "0",
-            "RATE_LIMIT_LLM": "10000/minute",
-            "RATE_LIMIT_LOGIN": "10000/minute",
-            "MAX_CONCURRENT_RUNS_PER_USER": "1000",
-        },
+        env=openai_fake_env(fake_openai_module),
     )
     yield live
     live.stop()

@@ -21,7 +21,7 @@ import jwt
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import LiveServer, new_user, start_live_server
+from tests.support.live_server import LiveServer, new_user, openai_fake_env, start_live_server
 from tests.support.sse_client import SSEItems, read_events
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -36,26 +36,13 @@ SLOW_CHUNK, SLOW_DELAY = 5, 0.1
 SLOW_CHUNKS = -(-len(LESSON_JSON) // SLOW_CHUNK)
 
 
-def fake_env(fake) -> dict[str, str]:
-    """Server settings that point the app at an OpenAI fake."""
-    return {
-        "LLM_PROVIDER": "openai",
-        "OPENAI_API_KEY": "k",
-        "OPENAI_BASE_URL": fake.base_url,
-        "LLM_MAX_RETRIES": "0",
-        "RATE_LIMIT_LLM": "10000/minute",
-        "RATE_LIMIT_LOGIN": "10000/minute",
-        "MAX_CONCURRENT_RUNS_PER_USER": "1000",
-    }
-
-
 @pytest.fixture(scope="module")
 def server(fake_openai_module, tmp_path_factory):
     """Four gevent workers sharing the module's fake model; heartbeats every 0.5 s."""
     live = start_live_server(
         tmp_path_factory.mktemp("theory-stream-live"),
         workers=4,
-        env={**fake_env(fake_openai_module), "SSE_HEARTBEAT_SECONDS": "0.5"},
+        env={**openai_fake_env(fake_openai_module), "SSE_HEARTBEAT_SECONDS": "0.5"},
     )
     yield live
     live.stop()
@@ -505,7 +492,11 @@ def kill_the_producer_mid_run(live_server_factory, fake) -> dict:
     fake.set_default(Script(content=LESSON_JSON, chunk_size=SLOW_CHUNK, chunk_delay=SLOW_DELAY))
     live = live_server_factory(
         workers=2,
-        env={**fake_env(fake), "STREAM_RUN_LEASE_SECONDS": "1", "SSE_HEARTBEAT_SECONDS": "0.5"},
+        env={
+            **openai_fake_env(fake),
+            "STREAM_RUN_LEASE_SECONDS": "1",
+            "SSE_HEARTBEAT_SECONDS": "0.5",
+        },
     )
     headers = new_user(live.base_url)
     ticket, session_id = start_lesson(live.base_url, headers)

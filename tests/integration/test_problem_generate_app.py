@@ -2,7 +2,9 @@
 
 import pytest
 
+from backend.app import create_app
 from backend.app.problem_generator.parser import parse_problem
+from tests.conftest import AuthHelper
 from tests.fakes.scripts import Script
 from tests.support.problem_scripts import (
     DESCRIPTION,
@@ -20,6 +22,24 @@ BODY = {"prompt": "그래프 최단 경로를 연습하는 문제", "difficulty"
 @pytest.fixture
 def headers(auth):
     return auth.new_user_headers()
+
+
+def app_client(make_settings, **overrides):
+    """A test client on its own app (settings overridden) and a fresh user's headers."""
+    client = create_app(make_settings(**overrides)).test_client()
+    return client, AuthHelper(client).new_user_headers()
+
+
+def openai_client(make_settings, fake, **overrides):
+    """app_client on the OpenAI fake, without client retries."""
+    return app_client(
+        make_settings,
+        LLM_PROVIDER="openai",
+        OPENAI_API_KEY="k",
+        OPENAI_BASE_URL=fake.base_url,
+        LLM_MAX_RETRIES=0,
+        **overrides,
+    )
 
 
 def generate(client, headers, body=BODY):
@@ -57,15 +77,9 @@ def test_tokens_come_after_description_started_and_before_it_is_done(client, hea
 
 
 def test_openai_generation_matches_the_scripted_description(make_settings, fake_openai):
-    from backend.app import create_app
-    from tests.conftest import AuthHelper
-
-    settings = make_settings(
-        LLM_PROVIDER="openai", OPENAI_API_KEY="k", OPENAI_BASE_URL=fake_openai.base_url
-    )
-    client = create_app(settings).test_client()
+    client, headers = openai_client(make_settings, fake_openai)
     fake_openai.script(*generation_scripts())
-    lines = generate(client, AuthHelper(client).new_user_headers())
+    lines = generate(client, headers)
     assert statuses(lines) == EXPECTED_STATUSES
     assert token_text(lines) == DESCRIPTION
     problem = lines[-1]["payload"]["problem"]
@@ -78,37 +92,21 @@ def test_openai_generation_matches_the_scripted_description(make_settings, fake_
 
 
 def test_gemini_generation_matches_the_scripted_description(make_settings, fake_gemini):
-    from backend.app import create_app
-    from tests.conftest import AuthHelper
-
-    settings = make_settings(
-        LLM_PROVIDER="gemini", GOOGLE_API_KEY="k", GEMINI_BASE_URL=fake_gemini.base_url
+    client, headers = app_client(
+        make_settings,
+        LLM_PROVIDER="gemini",
+        GOOGLE_API_KEY="k",
+        GEMINI_BASE_URL=fake_gemini.base_url,
     )
-    client = create_app(settings).test_client()
     fake_gemini.script(*generation_scripts())
-    lines = generate(client, AuthHelper(client).new_user_headers())
+    lines = generate(client, headers)
     assert statuses(lines) == EXPECTED_STATUSES
     assert token_text(lines) == DESCRIPTION
     assert lines[-1]["payload"]["problem"]["title"] == "해저 연구소 탈출"
 
 
-def _openai_client(make_settings, fake, **overrides):
-    from backend.app import create_app
-    from tests.conftest import AuthHelper
-
-    settings = make_settings(
-        LLM_PROVIDER="openai",
-        OPENAI_API_KEY="k",
-        OPENAI_BASE_URL=fake.base_url,
-        LLM_MAX_RETRIES=0,
-        **overrides,
-    )
-    client = create_app(settings).test_client()
-    return client, AuthHelper(client).new_user_headers()
-
-
 def test_missing_required_section_ends_with_one_error_line(make_settings, fake_openai):
-    client, headers = _openai_client(make_settings, fake_openai)
+    client, headers = openai_client(make_settings, fake_openai)
     broken = DESCRIPTION.replace("## 입력 형식", "## 메모")
     fake_openai.script(*generation_scripts(broken))
     lines = generate(client, headers)
@@ -120,7 +118,7 @@ def test_missing_required_section_ends_with_one_error_line(make_settings, fake_o
 
 
 def test_unusable_analysis_is_retried_once_then_fails(make_settings, fake_openai):
-    client, headers = _openai_client(make_settings, fake_openai)
+    client, headers = openai_client(make_settings, fake_openai)
     fake_openai.script("분석할 수 없어요", "여전히 모르겠어요")
     lines = generate(client, headers)
     assert statuses(lines) == [("analysis", "started")]
@@ -129,7 +127,7 @@ def test_unusable_analysis_is_retried_once_then_fails(make_settings, fake_openai
 
 
 def test_model_error_before_streaming_is_an_error_line(make_settings, fake_openai):
-    client, headers = _openai_client(make_settings, fake_openai)
+    client, headers = openai_client(make_settings, fake_openai)
     fake_openai.script(*generation_scripts()[:2], Script.error(500))
     lines = generate(client, headers)
     assert statuses(lines)[-1] == ("description", "started")
@@ -137,7 +135,7 @@ def test_model_error_before_streaming_is_an_error_line(make_settings, fake_opena
 
 
 def test_stream_cut_by_the_model_is_never_a_result(make_settings, fake_openai):
-    client, headers = _openai_client(make_settings, fake_openai)
+    client, headers = openai_client(make_settings, fake_openai)
     fake_openai.script(*generation_scripts(Script(content=DESCRIPTION, chunk_size=7, drop_after=5)))
     lines = generate(client, headers)
     assert token_text(lines) == DESCRIPTION[:35]
@@ -180,11 +178,7 @@ def test_generation_needs_a_token(client):
 
 
 def test_concurrent_generations_are_capped_per_user(make_settings):
-    from backend.app import create_app
-    from tests.conftest import AuthHelper
-
-    client = create_app(make_settings(MAX_CONCURRENT_RUNS_PER_USER=2)).test_client()
-    headers = AuthHelper(client).new_user_headers()
+    client, headers = app_client(make_settings, MAX_CONCURRENT_RUNS_PER_USER=2)
     # Unread streaming responses keep their run slots, like generations still running.
     open_streams = [client.post(GENERATE, json=BODY, headers=headers) for _ in range(2)]
     refused = client.post(GENERATE, json=BODY, headers=headers)

@@ -1,8 +1,8 @@
 """Questions and follow-up lessons through session/message (test client, offline model)."""
 
-import json
-
 import pytest
+
+from tests.support.sse_client import app_events
 
 START = "/api/v1/learning/session/start"
 MESSAGE = "/api/v1/learning/session/message"
@@ -28,17 +28,6 @@ def send(client, headers, session_id, message, **extra):
     return response.json["data"]["workflow_response"]
 
 
-def sse(client, path, **headers):
-    response = client.get(path, headers=headers)
-    assert response.status_code == 200 and response.mimetype == "text/event-stream"
-    events = []
-    for frame in response.get_data(as_text=True).split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in frame.split("\n") if ": " in line)
-        if "data" in lines:
-            events.append((int(lines["id"]) if "id" in lines else None, json.loads(lines["data"])))
-    return events
-
-
 def view(client, headers, session_id):
     return client.get(f"/api/v1/learning/session/{session_id}", headers=headers).json["data"]
 
@@ -53,7 +42,7 @@ def test_question_streams_a_grounded_answer_and_joins_the_conversation(client, h
         "kind": "qna",
     }
 
-    events = sse(client, f"/api/v1/learning/qna-stream/{flow['temp_session_id']}")
+    events = app_events(client, f"/api/v1/learning/qna-stream/{flow['temp_session_id']}")
     assert [event_id for event_id, _ in events] == list(range(1, len(events) + 1))
     kinds = [event["type"] for _, event in events]
     assert kinds[0] == "stream_start" and kinds[-1] == "stream_complete"
@@ -94,7 +83,7 @@ def test_next_step_streams_the_next_lesson(client, headers):
     assert (info["chapter_number"], info["section_number"]) == (2, 1)  # the streamed section
     flow = data["workflow_response"]
     assert flow["streaming"] is True and flow["session_progress_stage"] == "theory_streaming"
-    events = sse(client, f"/api/v1/learning/theory-stream/{flow['temp_session_id']}")
+    events = app_events(client, f"/api/v1/learning/theory-stream/{flow['temp_session_id']}")
     assert events[-1][1]["type"] == "stream_complete"
     header = next(e for _, e in events if e["type"] == "theory_block")
     assert header["data"]["chapter_info"] == "📚 2챕터 1섹션"
@@ -106,7 +95,7 @@ def test_retry_easier_streams_an_easier_lesson_of_the_same_section(client, heade
     session_id = open_session(client, headers, 2, 1)
     flow = send(client, headers, session_id, "너무 어려워요. 더 쉽게 설명해 주세요")
     assert flow["streaming"] is True and flow["is_retry_session"] is True
-    events = sse(client, f"/api/v1/learning/theory-stream/{flow['temp_session_id']}")
+    events = app_events(client, f"/api/v1/learning/theory-stream/{flow['temp_session_id']}")
     assert events[-1][1]["type"] == "stream_complete"
     after = view(client, headers, session_id)
     assert (after["chapter_number"], after["section_number"]) == (2, 1)
@@ -118,7 +107,7 @@ def test_a_cancelled_answer_is_recorded_as_cancelled(client, headers):
     ticket = send(client, headers, session_id, QUESTION)["temp_session_id"]
     cancel = client.post(f"/api/v1/learning/qna-stream/{ticket}/cancel", headers=headers)
     assert cancel.status_code == 202
-    (only,) = sse(client, f"/api/v1/learning/qna-stream/{ticket}")
+    (only,) = app_events(client, f"/api/v1/learning/qna-stream/{ticket}")
     assert only[1]["code"] == "CANCELLED"
     conversation = view(client, headers, session_id)["conversation"]
     assert conversation[-2]["message"] == QUESTION
@@ -129,14 +118,14 @@ def test_another_users_answer_ticket_is_refused(client, auth, headers):
     session_id = open_session(client, headers)
     ticket = send(client, headers, session_id, QUESTION)["temp_session_id"]
     stranger = auth.new_user_headers()
-    refused = sse(client, f"/api/v1/learning/qna-stream/{ticket}", **stranger)
+    refused = app_events(client, f"/api/v1/learning/qna-stream/{ticket}", **stranger)
     assert refused == [(None, refused[0][1])] and refused[0][1]["code"] == "INVALID_SESSION"
     cancel = client.post(f"/api/v1/learning/qna-stream/{ticket}/cancel", headers=stranger)
     assert cancel.status_code == 404
     # The owner still gets the answer.
-    assert sse(client, f"/api/v1/learning/qna-stream/{ticket}", **headers)[-1][1]["type"] == (
-        "stream_complete"
-    )
+    assert app_events(client, f"/api/v1/learning/qna-stream/{ticket}", **headers)[-1][1][
+        "type"
+    ] == ("stream_complete")
 
 
 def test_failed_stream_preparation_answers_synchronously(app, client, headers, monkeypatch):
@@ -183,7 +172,7 @@ def test_a_ticket_never_claimed_stops_showing_as_active(make_settings):
         time.sleep(0.1)
     after = view(client, headers, session_id)
     assert after["session_progress_stage"] == "theory_failed"
-    (refusal,) = sse(client, f"/api/v1/learning/theory-stream/{ticket}")
+    (refusal,) = app_events(client, f"/api/v1/learning/theory-stream/{ticket}")
     assert refusal[1]["code"] == "INVALID_SESSION"
 
 
@@ -197,11 +186,11 @@ def test_a_question_during_a_streaming_lesson_leaves_the_lesson_resumable(client
         "temp_session_id": lesson["temp_session_id"],
         "kind": "theory",
     }
-    answer = sse(client, f"/api/v1/learning/qna-stream/{flow['temp_session_id']}")
+    answer = app_events(client, f"/api/v1/learning/qna-stream/{flow['temp_session_id']}")
     assert answer[-1][1]["type"] == "stream_complete"
     # The answer's end does not clear the lesson's run; the lesson's own end does.
     assert view(client, headers, session_id)["active_run"]["kind"] == "theory"
-    assert sse(client, f"/api/v1/learning/theory-stream/{lesson['temp_session_id']}")[-1][1][
+    assert app_events(client, f"/api/v1/learning/theory-stream/{lesson['temp_session_id']}")[-1][1][
         "type"
     ] == ("stream_complete")
     assert view(client, headers, session_id)["active_run"] is None

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tests.support.sse_client import app_events
+
 START = "/api/v1/learning/session/start"
 
 
@@ -20,17 +22,7 @@ def start(client, headers, **extra):
 
 
 def events(client, ticket, **headers):
-    body = client.get(f"/api/v1/learning/theory-stream/{ticket}", headers=headers)
-    assert body.status_code == 200 and body.mimetype == "text/event-stream"
-    assert body.headers["Cache-Control"] == "no-cache" and body.headers["X-Accel-Buffering"] == "no"
-    frames = [
-        f for f in body.get_data(as_text=True).split("\n\n") if f.startswith(("id:", "data:"))
-    ]
-    parsed = []
-    for frame in frames:
-        lines = dict(line.split(": ", 1) for line in frame.split("\n"))
-        parsed.append((int(lines["id"]) if "id" in lines else None, json.loads(lines["data"])))
-    return parsed
+    return app_events(client, f"/api/v1/learning/theory-stream/{ticket}", **headers)
 
 
 def view(client, headers, session_id):

@@ -118,3 +118,16 @@ def new_user(base_url: str, prefix: str = "live") -> dict[str, str]:
     login = httpx.post(f"{base_url}/api/v1/auth/login", json=body, timeout=30)
     login.raise_for_status()
     return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
+
+
+def openai_fake_env(fake) -> dict[str, str]:
+    """Server settings that point the app at an OpenAI fake, with limits out of the way."""
+    return {
+        "LLM_PROVIDER": "openai",
+        "OPENAI_API_KEY": "k",
+        "OPENAI_BASE_URL": fake.base_url,
+        "LLM_MAX_RETRIES": "0",
+        "RATE_LIMIT_LLM": "10000/minute",
+        "RATE_LIMIT_LOGIN": "10000/minute",
+        "MAX_CONCURRENT_RUNS_PER_USER": "1000",
+    }

@@ -155,3 +155,14 @@ def read_events(
         if own:
             http.close()
     return items
+
+
+def app_events(client, path: str, **headers: str) -> list[tuple[int | None, dict]]:
+    """GET an SSE endpoint through a Flask test client: `(id, data)` of each data event."""
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200 and response.mimetype == "text/event-stream"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["X-Accel-Buffering"] == "no"
+    parser = SSEParser()
+    items = [*parser.feed(response.get_data(as_text=True)), *parser.close()]
+    return [(item.id, item.data) for item in items if item.data is not None]
