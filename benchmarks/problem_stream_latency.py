@@ -36,12 +36,14 @@ import httpx
 
 from benchmarks.light_client import http_request, ndjson_lines, run_requests
 from benchmarks.stream_latency import (
+    SERVER_ENV,
     FakeProcess,
     cpu_seconds,
     login,
     summary,
     worker_pid,
 )
+from benchmarks.token_pairing import streamed_by_marker, token_latencies_ms
 from tests.support.live_server import start_live_server
 from tests.support.problem_scripts import DESCRIPTION
 
@@ -54,14 +56,6 @@ TARGETS_MS = {"token_p50": 5.0, "first_status_p50": 20.0}
 BODY = {"prompt": "격자에서 최단 거리를 구하는 문제", "difficulty": "medium"}
 MARKER = re.compile(r"\[(pbench-[0-9-]+)\]")
 PLAN = {"algorithm_type": "graph", "key_concepts": ["BFS"], "title": "T", "scenario": "S"}
-SERVER_ENV = {
-    "LLM_PROVIDER": "openai",
-    "OPENAI_API_KEY": "k",
-    "LLM_MAX_RETRIES": "0",
-    "RATE_LIMIT_LLM": "1000000/minute",
-    "MAX_CONCURRENT_RUNS_PER_USER": "100000",
-    "LOG_LEVEL": "WARNING",
-}
 
 
 def reply(marker: str) -> str:
@@ -104,25 +98,18 @@ def run_generations(base_url: str, token: str, count: int) -> list[Generation]:
 
 def analyze(results: list[Generation], records: list[dict]) -> dict:
     """Token latencies per pairing by marker; first-status times; errors."""
-    streamed = {}
-    for record in records:
-        found = MARKER.search(record["content"])
-        if record["stream"] and found:
-            streamed[found[1]] = record
+    streamed = streamed_by_marker(records, MARKER)
     latency, first_status, errors, unmatched = [], [], 0, 0
     for result in results:
         if result.error or not result.lines or result.lines[-1][0]["type"] != "result":
             errors += 1
             continue
         first_status.append((result.lines[0][1] - result.sent_at) * 1000)
-        tokens = result.tokens()
-        found = MARKER.search("".join(text for text, _ in tokens))
-        record = streamed.get(found[1]) if found else None
-        if record is None or len(record["chunks"]) != len(tokens):
+        paired = token_latencies_ms(result.tokens(), streamed, MARKER)
+        if paired is None:
             unmatched += 1
             continue
-        for (_, received), (_, written) in zip(tokens, record["chunks"], strict=True):
-            latency.append((received - written) * 1000)
+        latency += paired
     return {
         "token_latency_ms": summary(latency),
         "first_status_ms": summary(first_status),

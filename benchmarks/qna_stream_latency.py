@@ -24,6 +24,7 @@ import httpx
 
 from benchmarks.light_client import http_request, run_requests, sse_events
 from benchmarks.stream_latency import (
+    SERVER_ENV,
     FakeProcess,
     StreamResult,
     cpu_seconds,
@@ -31,6 +32,7 @@ from benchmarks.stream_latency import (
     summary,
     worker_pid,
 )
+from benchmarks.token_pairing import streamed_by_marker, token_latencies_ms
 from tests.support.live_server import start_live_server
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -53,15 +55,6 @@ ANSWER = (
     "아닐 수도 있으니, 검색 결과를 한 번 더 확인하는 습관을 들이면 좋아요.\n\n"
     "참고: 「임베딩의 개념」, 「RAG의 구조」"
 )
-SERVER_ENV = {
-    "LLM_PROVIDER": "openai",
-    "OPENAI_API_KEY": "k",
-    "LLM_MAX_RETRIES": "0",
-    "RATE_LIMIT_LLM": "1000000/minute",
-    "MAX_CONCURRENT_RUNS_PER_USER": "100000",
-    "LOG_LEVEL": "WARNING",
-    "STREAM_TICKET_TTL_SECONDS": "600",
-}
 
 
 def prepare_tickets(base_url: str, token: str, fake: FakeProcess, count: int) -> list[str]:
@@ -101,24 +94,18 @@ def run_answers(port: int, tickets: list[str]) -> list[StreamResult]:
 
 def analyze(results: list[StreamResult], records: list[dict]) -> dict:
     """Token latencies of every stream paired with its upstream answer by marker."""
-    streamed = {}
-    for record in records:
-        found = MARKER.search(record["content"])
-        if record["stream"] and found:
-            streamed[found[1]] = record
+    streamed = streamed_by_marker(records, MARKER)
     latency, errors, unmatched = [], 0, 0
     for result in results:
         if result.error or result.terminal() != "stream_complete":
             errors += 1
             continue
         tokens = [(e["text"], t) for e, t in result.events if e.get("type") == "qna_token"]
-        found = MARKER.search("".join(text for text, _ in tokens))
-        record = streamed.get(found[1]) if found else None
-        if record is None or len(record["chunks"]) != len(tokens):
+        paired = token_latencies_ms(tokens, streamed, MARKER)
+        if paired is None:
             unmatched += 1
             continue
-        pairs = zip(tokens, record["chunks"], strict=True)
-        latency += [(got - sent) * 1000 for (_, got), (_, sent) in pairs]
+        latency += paired
     return {"latency": latency, "errors": errors, "unmatched": unmatched}
 
 
