@@ -1,11 +1,10 @@
 """POST learning/feedback: a thumbs up or down on a lesson or an answer (DESIGN 4.2.2)."""
 
-import re
-
 import pytest
 
 from backend.app.learning.feedback_repo import FeedbackRepository
 from backend.app.learning.sessions_repo import SessionRepository
+from tests.support.metrics import metric_value
 
 FEEDBACK = "/api/v1/learning/feedback"
 
@@ -24,10 +23,7 @@ def session_id(client, headers):
 
 
 def _count(client, target: str, rating: str) -> float:
-    text = client.get("/metrics").get_data(as_text=True)
-    line = rf'^tutor_feedback_total\{{rating="{rating}",target="{target}"\}} (\S+)$'
-    match = re.search(line, text, re.MULTILINE)
-    return float(match.group(1)) if match else 0.0
+    return metric_value(client, "tutor_feedback_total", target=target, rating=rating)
 
 
 def test_feedback_is_stored_with_the_session(app, client, headers, session_id):

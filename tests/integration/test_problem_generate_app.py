@@ -6,6 +6,7 @@ from backend.app import create_app
 from backend.app.problem_generator.parser import parse_problem
 from tests.conftest import AuthHelper
 from tests.fakes.scripts import Script
+from tests.support.metrics import metric_value
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
@@ -190,7 +191,13 @@ def test_concurrent_generations_are_capped_per_user(make_settings):
 
 
 def test_generations_are_counted_in_metrics(client, headers):
+    # The registry is the process's: compare before and after, not mere presence.
+    def counts():
+        return (
+            metric_value(client, "tutor_stream_outcomes_total", kind="problem", outcome="success"),
+            metric_value(client, "tutor_stream_first_block_seconds_count", kind="problem"),
+        )
+
+    before = counts()
     generate(client, headers)
-    metrics = client.get("/metrics").get_data(as_text=True)
-    assert 'tutor_stream_outcomes_total{kind="problem",outcome="success"}' in metrics
-    assert 'tutor_stream_first_block_seconds_count{kind="problem"}' in metrics
+    assert counts() == (before[0] + 1, before[1] + 1)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.support.metrics import metric_value
 from tests.support.sse_client import app_events
 
 START = "/api/v1/learning/session/start"
@@ -194,3 +195,18 @@ def test_a_question_during_a_streaming_lesson_leaves_the_lesson_resumable(client
         "type"
     ] == ("stream_complete")
     assert view(client, headers, session_id)["active_run"] is None
+
+
+def test_answers_are_counted_in_metrics(client, headers):
+    session_id = open_session(client, headers)
+
+    def counts():
+        return (
+            metric_value(client, "tutor_stream_outcomes_total", kind="qna", outcome="success"),
+            metric_value(client, "tutor_stream_first_block_seconds_count", kind="qna"),
+        )
+
+    before = counts()
+    ticket = send(client, headers, session_id, QUESTION)["temp_session_id"]
+    app_events(client, f"/api/v1/learning/qna-stream/{ticket}")
+    assert counts() == (before[0] + 1, before[1] + 1)

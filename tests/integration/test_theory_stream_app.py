@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.support.metrics import metric_value
 from tests.support.sse_client import app_events
 
 START = "/api/v1/learning/session/start"
@@ -141,7 +142,13 @@ def test_cancel_before_the_stream_starts_records_a_cancelled_lesson(client, head
 
 
 def test_streams_are_counted_in_metrics(client, headers):
+    # The registry is the process's: compare before and after, not mere presence.
+    def counts():
+        return (
+            metric_value(client, "tutor_stream_outcomes_total", kind="theory", outcome="success"),
+            metric_value(client, "tutor_stream_first_block_seconds_count", kind="theory"),
+        )
+
+    before = counts()
     events(client, start(client, headers)["workflow_response"]["temp_session_id"])
-    text = client.get("/metrics").get_data(as_text=True)
-    assert 'tutor_stream_outcomes_total{kind="theory",outcome="success"}' in text
-    assert "tutor_stream_first_block_seconds_count" in text
+    assert counts() == (before[0] + 1, before[1] + 1)
