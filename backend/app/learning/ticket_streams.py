@@ -8,19 +8,13 @@ worker died. A subclass says what its run produces and how its outcome is record
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 
 from flask_jwt_extended import decode_token
 from jwt import ExpiredSignatureError
 
 from backend.app.errors import APIError
-from backend.app.observability.metrics import (
-    STREAM_DURATION,
-    STREAM_FIRST_BLOCK,
-    STREAM_OUTCOMES,
-    STREAMS_ACTIVE,
-)
+from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
 from backend.app.streaming.runner import RunResult
 from backend.app.streaming.store import run_id_for
 from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
@@ -80,16 +74,8 @@ class TicketStreamService:
     def observe(self, result: RunResult) -> None:
         """Outcome, first-content and duration metrics, and one log line per stream."""
         outcome = self.outcome(result)
-        STREAM_OUTCOMES.labels(self.kind, outcome).inc()
-        first_ms = total_ms = None
-        if result.started_at:
-            total = time.monotonic() - result.started_at
-            STREAM_DURATION.labels(self.kind).observe(total)
-            total_ms = round(total * 1000)
-            if self.content_event in result.first_event_at:
-                first = result.first_event_at[self.content_event] - result.started_at
-                STREAM_FIRST_BLOCK.labels(self.kind).observe(first)
-                first_ms = round(first * 1000)
+        first_at = result.first_event_at.get(self.content_event)
+        first_ms, total_ms = observe_stream(self.kind, outcome, result.started_at, first_at)
         fields = " ".join(f"{key}={value}" for key, value in self.log_fields(result).items())
         log.info(
             "stream kind=%s run=%s outcome=%s first_content_ms=%s total_ms=%s %s",

@@ -7,6 +7,7 @@ fork; each worker writes its samples there and `/metrics` merges them all.
 from __future__ import annotations
 
 import os
+import time
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -65,6 +66,26 @@ FEEDBACK = Counter(
     "Learner feedback on lessons and answers, by target and rating (up or down).",
     ["target", "rating"],
 )
+
+
+def observe_stream(
+    kind: str, outcome: str, started_at: float | None, first_content_at: float | None
+) -> tuple[int | None, int | None]:
+    """Count a finished stream (outcome, duration, time to first content; monotonic times).
+
+    Returns (first_content_ms, total_ms) for the stream's log line; None where unknown
+    (a run wrapped up by another worker has no start time here).
+    """
+    STREAM_OUTCOMES.labels(kind, outcome).inc()
+    if not started_at:
+        return None, None
+    total = time.monotonic() - started_at
+    STREAM_DURATION.labels(kind).observe(total)
+    first_ms = None
+    if first_content_at is not None:
+        STREAM_FIRST_BLOCK.labels(kind).observe(first_content_at - started_at)
+        first_ms = round((first_content_at - started_at) * 1000)
+    return first_ms, round(total * 1000)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -11,12 +11,7 @@ from contextlib import closing
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.limits.run_slots import RunSlots
-from backend.app.observability.metrics import (
-    STREAM_DURATION,
-    STREAM_FIRST_BLOCK,
-    STREAM_OUTCOMES,
-    STREAMS_ACTIVE,
-)
+from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
 from backend.app.problem_generator import events
 from backend.app.problem_generator.generator import (
     GenerationStats,
@@ -110,19 +105,13 @@ class ProblemStreamService:
         first_token_at: float | None,
         stats: GenerationStats,
     ) -> None:
-        total = time.monotonic() - started
-        STREAM_OUTCOMES.labels(KIND, outcome).inc()
-        STREAM_DURATION.labels(KIND).observe(total)
-        first_ms = None
-        if first_token_at is not None:
-            STREAM_FIRST_BLOCK.labels(KIND).observe(first_token_at - started)
-            first_ms = round((first_token_at - started) * 1000)
+        first_ms, total_ms = observe_stream(KIND, outcome, started, first_token_at)
         log.info(
-            "problem stream %s outcome=%s first_token_ms=%s total_ms=%d chars=%d usage=%s",
+            "problem stream %s outcome=%s first_token_ms=%s total_ms=%s chars=%d usage=%s",
             run_id,
             outcome,
             first_ms,
-            round(total * 1000),
+            total_ms,
             stats.description_chars,
             stats.usage or None,
         )
