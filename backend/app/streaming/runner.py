@@ -46,6 +46,17 @@ class RunResult:
     first_event_at: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class _LocalRun:
+    """A run this process produces: what its local subscribers and its watcher need."""
+
+    on_lease: Callable[[], None] | None
+    wakeup: Event = field(default_factory=Event)
+    renewed_at: float = field(default_factory=time.monotonic)
+    events: list[tuple[int, dict]] = field(default_factory=list)  # every event so far
+    producing: bool = True  # False once concluding: a cancel must not interrupt on_done
+
+
 class Runner:
     """Starts producers and lets local subscribers wait for their events."""
 
@@ -53,16 +64,11 @@ class Runner:
         self.store = store
         self.lease_seconds = lease_seconds
         # Runs produced in this process only (in-process coordination, never shared state).
-        self._wakeups: dict[str, Event] = {}
-        self._renewed_at: dict[str, float] = {}
-        self._on_lease: dict[str, Callable[[], None] | None] = {}
-        self._producing: set[str] = set()
-        # Local runs: every event so far, for the subscribers in this process.
-        self._events: dict[str, list[tuple[int, dict]]] = {}
+        self._local: dict[str, _LocalRun] = {}
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
-        return run_id in self._wakeups
+        return run_id in self._local
 
     def start(
         self,
@@ -73,10 +79,7 @@ class Runner:
         on_lease: Callable[[], None] | None = None,
     ) -> gevent.Greenlet:
         """Run `produce()` in a new greenlet; its events go to the run log as they come."""
-        self._wakeups[run_id] = Event()
-        self._renewed_at[run_id] = time.monotonic()
-        self._on_lease[run_id] = on_lease
-        self._events[run_id] = []
+        self._local[run_id] = _LocalRun(on_lease)
         producer = gevent.spawn(self._produce, run_id, produce, on_done)
         gevent.spawn(self._watch, run_id, producer)
         return producer
@@ -87,14 +90,13 @@ class Runner:
         Both renew: a hub busy with many streams can starve the watcher's timer, and a
         lapsed lease would make other workers abort a healthy run.
         """
-        last = self._renewed_at.get(run_id)
-        if last is None or time.monotonic() - last < self.lease_seconds / 3:
+        local = self._local.get(run_id)
+        if local is None or time.monotonic() - local.renewed_at < self.lease_seconds / 3:
             return
-        self._renewed_at[run_id] = time.monotonic()
+        local.renewed_at = time.monotonic()
         self.store.renew_lease(run_id, self.lease_seconds)
-        on_lease = self._on_lease.get(run_id)
-        if on_lease:
-            on_lease()
+        if local.on_lease:
+            local.on_lease()
 
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
@@ -104,23 +106,23 @@ class Runner:
             remaining = deadline - time.monotonic()
             if events or remaining <= 0:
                 return events
-            wakeup = self._wakeups.get(run_id)
-            if wakeup is not None:
-                wakeup.wait(min(remaining, 1.0))
+            local = self._local.get(run_id)
+            if local is not None:
+                local.wakeup.wait(min(remaining, 1.0))
             else:
                 gevent.sleep(min(remaining, 0.05))  # produced by another worker: poll
 
     def _read(self, run_id: str, after_seq: int) -> list[tuple[int, dict]]:
         """From memory while this process produces the run, else from the store."""
-        local = self._events.get(run_id)
+        local = self._local.get(run_id)
         if local is None:
             return self.store.read(run_id, after_seq)
-        start = bisect.bisect_right(local, after_seq, key=lambda item: item[0])
-        return local[start:]
+        start = bisect.bisect_right(local.events, after_seq, key=lambda item: item[0])
+        return local.events[start:]
 
     def _append(self, run_id: str, event: dict) -> bool:
         """Log the next event, then show it to local subscribers; False if the run finished."""
-        events = self._events[run_id]
+        events = self._local[run_id].events
         seq = events[-1][0] + 1 if events else 1
         if seq >= self.store.max_events:
             raise RunLogFull(run_id)
@@ -130,10 +132,10 @@ class Runner:
         return True
 
     def _notify(self, run_id: str) -> None:
-        wakeup = self._wakeups.get(run_id)
-        if wakeup is not None:
-            wakeup.set()
-            wakeup.clear()
+        local = self._local.get(run_id)
+        if local is not None:
+            local.wakeup.set()
+            local.wakeup.clear()
 
     def _produce(self, run_id, produce, on_done) -> None:
         """Append events as they come; finish with exactly one terminal event.
@@ -142,7 +144,6 @@ class Runner:
         that sees `stream_complete` finds the lesson already saved.
         """
         result = RunResult(run_id, "failed", started_at=time.monotonic())
-        self._producing.add(run_id)
         try:
             for event in produce():
                 if event.get("type") in ("stream_complete", "stream_error"):
@@ -177,17 +178,14 @@ class Runner:
                 result, "failed", _error("GENERATION_FAILED", "Generation failed."), on_done
             )
         finally:
-            self._producing.discard(run_id)
             # From here on local subscribers read the store, which has every event.
-            self._events.pop(run_id, None)
-            self._notify(run_id)
-            self._wakeups.pop(run_id, None)
-            self._renewed_at.pop(run_id, None)
-            self._on_lease.pop(run_id, None)
+            local = self._local.pop(run_id)
+            local.wakeup.set()
+            local.wakeup.clear()
 
     def _conclude(self, result: RunResult, outcome: str, terminal: dict, on_done) -> None:
         """Run the completion handler, then write the terminal event."""
-        self._producing.discard(result.run_id)  # from here on a cancel must not interrupt
+        self._local[result.run_id].producing = False  # a cancel must not interrupt on_done
         result.outcome, result.terminal = outcome, terminal
         try:
             on_done(result)
@@ -207,7 +205,8 @@ class Runner:
                 log.exception("Could not check the run's lease and cancel mark")
                 continue
             # Only while it still produces: once the terminal is written, on_done must run whole.
-            if info is not None and info.cancel_requested and run_id in self._producing:
+            local = self._local.get(run_id)
+            if info is not None and info.cancel_requested and local and local.producing:
                 producer.kill(RunCancelled(), block=False)
                 return
 
