@@ -7,7 +7,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from backend.app.agents.checkpointer import create_checkpointer
-from backend.app.agents.graph import build_tutor_graph, thread_config
+from backend.app.agents.graph import build_tutor_graph
+from backend.app.agents.state import thread_config
 from backend.app.course import get_course
 from backend.app.llm.errors import GenerationFailed
 from tests.unit.test_lesson_blocks import LESSON

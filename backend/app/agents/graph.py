@@ -45,8 +45,3 @@ def build_tutor_graph(
     compiled.educator = educator
     compiled.qna = qna
     return compiled
-
-
-def thread_config(session_id: str, **options) -> dict:
-    """The LangGraph config addressing one session's thread (plus per-call options)."""
-    return {"configurable": {"thread_id": session_id, **options}}

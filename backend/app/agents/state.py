@@ -64,3 +64,8 @@ def learner_turn(state: TutorState) -> list[ConversationEntry]:
     """The learner's message of this turn as a conversation entry (none when it is empty)."""
     message = (state.get("user_message") or "").strip()
     return [conversation_entry("user", "learner", message)] if message else []
+
+
+def thread_config(session_id: str, **options) -> dict:
+    """The LangGraph config addressing one session's thread (plus per-call options)."""
+    return {"configurable": {"thread_id": session_id, **options}}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from backend.app.agents.graph import thread_config
+from backend.app.agents.state import thread_config
 from backend.app.errors import APIError
 from backend.app.learning.abandoned_runs import is_abandoned, wrap_up_abandoned
 from backend.app.learning.sessions_repo import SessionRepository

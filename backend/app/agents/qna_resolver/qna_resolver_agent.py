@@ -12,7 +12,7 @@ from backend.app.agents.qna_resolver.context import (
     prepare_qna_context,
 )
 from backend.app.agents.qna_resolver.prompts import ANSWER_CANCELLED, ANSWER_FAILED
-from backend.app.agents.state import TutorState, add_conversation, conversation_entry
+from backend.app.agents.state import TutorState, add_conversation, conversation_entry, thread_config
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.text import content_text
 
@@ -62,7 +62,7 @@ class QnAResolver:
         `temp_session_data` needs session_id, user_id, slot_id and question. The ticket
         goes back to the caller only, never into the TutorState.
         """
-        state = self.graph.get_state(_thread(temp_session_data["session_id"])).values
+        state = self.graph.get_state(thread_config(temp_session_data["session_id"])).values
         context = prepare_qna_context(state, temp_session_data["question"])
         payload = {**temp_session_data, "context": context.model_dump(mode="json")}
         ticket = self.tickets.issue(temp_session_data["user_id"], payload, self.ticket_ttl)
@@ -72,7 +72,7 @@ class QnAResolver:
         self, temp_session_data: dict[str, Any], final_content: dict[str, Any]
     ) -> dict[str, Any]:
         """Append the question and its answer (or what was delivered, marked) to the state."""
-        config = _thread(temp_session_data["session_id"])
+        config = thread_config(temp_session_data["session_id"])
         state = self.graph.get_state(config).values
         answer = final_content.get("answer", "").strip()
         status = final_content["status"]
@@ -98,7 +98,3 @@ def _pair(state: TutorState, question: str, answer: str) -> list:
         conversation_entry("user", "learner", question),
         conversation_entry("assistant", AGENT, answer),
     )
-
-
-def _thread(session_id: str) -> dict:
-    return {"configurable": {"thread_id": session_id}}

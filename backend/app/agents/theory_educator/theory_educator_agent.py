@@ -7,7 +7,13 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.agents.learning_supervisor.prompts import LESSON_READY
-from backend.app.agents.state import TutorState, add_conversation, conversation_entry, learner_turn
+from backend.app.agents.state import (
+    TutorState,
+    add_conversation,
+    conversation_entry,
+    learner_turn,
+    thread_config,
+)
 from backend.app.agents.theory_educator.prompts import LESSON_CANCELLED, LESSON_FAILED
 from backend.app.tools.content.lesson_context import prepare_lesson_context
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
@@ -54,7 +60,7 @@ class TheoryEducator:
         learner's level come from the checkpointed state. The ticket goes back to the
         caller only, never into the TutorState.
         """
-        state = self.graph.get_state(_thread(temp_session_data["session_id"])).values
+        state = self.graph.get_state(thread_config(temp_session_data["session_id"])).values
         section = self._target(state)
         context = prepare_lesson_context(
             section,
@@ -69,7 +75,7 @@ class TheoryEducator:
         self, temp_session_data: dict[str, Any], final_content: dict[str, Any]
     ) -> dict[str, Any]:
         """Write the streamed lesson (or what was delivered of it) into the TutorState."""
-        config = _thread(temp_session_data["session_id"])
+        config = thread_config(temp_session_data["session_id"])
         state = self.graph.get_state(config).values
         section = self._target(state)
         blocks = final_content["blocks"]
@@ -133,7 +139,3 @@ def lesson_update(
             "theory_content": blocks,
         },
     }
-
-
-def _thread(session_id: str) -> dict:
-    return {"configurable": {"thread_id": session_id}}
