@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 from backend.app.agents.qna_resolver.context import QnAContext, build_answer_messages
-from backend.app.llm.text import content_text
+from backend.app.llm.text_stream import stream_text
 from backend.app.tools.content.theory_tools_chatgpt_stream import StreamStats
 
 log = logging.getLogger(__name__)
@@ -26,14 +26,11 @@ def produce_answer_events(ticket: str, context: QnAContext, model) -> Iterator[d
     parts: list[str] = []
     stats = StreamStats()
     try:
-        for chunk in model.stream(build_answer_messages(context)):
-            # A cooperative yield per chunk (gevent patches time.sleep): see the lesson tool.
-            time.sleep(0)
-            stats.add_usage(getattr(chunk, "usage_metadata", None))
-            text = content_text(chunk.content)
-            if text:
-                parts.append(text)
-                yield {"type": "qna_token", "text": text}
+        for piece in stream_text(model, build_answer_messages(context)):
+            stats.add_usage(piece.usage)
+            if piece.text:
+                parts.append(piece.text)
+                yield {"type": "qna_token", "text": piece.text}
     except Exception as error:  # cancellation is a BaseException and passes through
         log.warning("Answer stream failed after %d tokens: %s", len(parts), type(error).__name__)
         yield FAILED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from langchain_core.messages import BaseMessage
 
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.text import content_text
+from backend.app.llm.text_stream import stream_text
 from backend.app.problem_generator import events
 from backend.app.problem_generator.models import GeneratedProblem
 from backend.app.problem_generator.parser import ProblemParseError, parse_problem
@@ -159,23 +159,19 @@ class ProblemGenerator:
         raise GenerationFailed("no usable variation")
 
     def _stream_text(self, messages: list[BaseMessage], stats: GenerationStats) -> Iterator[str]:
-        stream = self.model.stream(messages)
+        stream = stream_text(self.model, messages)
         try:
             while True:
                 try:
-                    chunk = next(stream)
+                    piece = next(stream)
                 except StopIteration:
                     return
                 except Exception as error:
                     raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
-                stats.add_usage(getattr(chunk, "usage_metadata", None))
-                # A cooperative yield per chunk (gevent patches time.sleep): one fast
-                # stream must not hold the worker's loop while others wait.
-                time.sleep(0)
-                text = content_text(chunk.content)
-                if text:
-                    yield text
+                stats.add_usage(piece.usage)
+                if piece.text:
+                    yield piece.text
         finally:
-            # Closing the LangChain stream closes the HTTP response: a client that went
-            # away stops the upstream request too.
+            # Closing the stream closes the HTTP response: a client that went away stops
+            # the upstream request too.
             stream.close()

@@ -12,6 +12,7 @@ is blocked.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -19,12 +20,20 @@ from dataclasses import dataclass, field
 
 import gevent
 from gevent.event import Event
+from gevent.lock import Semaphore
 
 from backend.app.streaming.store import RunLogFull, SqliteStreamStore
 
 log = logging.getLogger(__name__)
 
 CANCEL_POLL_SECONDS = 0.25
+# A run's end work (saving the lesson, its log line and metrics) costs milliseconds of CPU
+# that never yields. When many runs end at once (a class starting together), doing it
+# all back to back held every other stream's events for hundreds of milliseconds. So
+# runs end one at a time per process, each after a timer this long: timers fire after
+# the callbacks already queued, so the subscribers just woken (of this run and of every
+# other) write their events first, and at most one run's end work runs per loop turn.
+END_WORK_MAX_WAIT_SECONDS = 0.25
 
 
 class RunCancelled(BaseException):
@@ -65,6 +74,7 @@ class Runner:
         self.lease_seconds = lease_seconds
         # Runs produced in this process only (in-process coordination, never shared state).
         self._local: dict[str, _LocalRun] = {}
+        self._end_work = Semaphore(1)
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -184,13 +194,25 @@ class Runner:
             local.wakeup.clear()
 
     def _conclude(self, result: RunResult, outcome: str, terminal: dict, on_done) -> None:
-        """Run the completion handler, then write the terminal event."""
+        """Run the completion handler, then write the terminal event (one run at a time)."""
+        if result.terminal is not None:
+            # A kill (the worker stopping) interrupted the completion handler: end the log.
+            self.store.append(result.run_id, terminal, terminal=True)
+            return
         self._local[result.run_id].producing = False  # a cancel must not interrupt on_done
         result.outcome, result.terminal = outcome, terminal
+        acquired = False
+        with contextlib.suppress(gevent.GreenletExit):  # the worker is stopping: end it now
+            acquired = self._end_work.acquire()
+            with gevent.Timeout(END_WORK_MAX_WAIT_SECONDS, False):
+                gevent.idle()
         try:
             on_done(result)
         except Exception:
             log.exception("A run's completion handler failed")
+        finally:
+            if acquired:
+                self._end_work.release()
         self.store.append(result.run_id, terminal, terminal=True)
 
     def _watch(self, run_id: str, producer: gevent.Greenlet) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from backend.app.llm.text import content_text
+from backend.app.llm.text_stream import stream_text
 from backend.app.observability.metrics import STREAM_INVALID_BLOCKS
 from backend.app.streaming.block_splitter import BlockSplitter
 from backend.app.tools.content.blocks import validate_block
@@ -46,12 +45,10 @@ def theory_streaming_generation_tool(
     caller must never report such a stream as complete.
     """
     splitter = BlockSplitter()
-    for chunk in model.stream(build_lesson_messages(context)):
-        # A cooperative yield per chunk (gevent patches time.sleep): a producer with a
-        # buffered backlog must not hold the worker's event loop for all of it at once.
-        time.sleep(0)
-        stats.add_usage(getattr(chunk, "usage_metadata", None))
-        yield from _valid(splitter.feed(content_text(chunk.content)), stats)
+    for piece in stream_text(model, build_lesson_messages(context)):
+        stats.add_usage(piece.usage)
+        if piece.text:
+            yield from _valid(splitter.feed(piece.text), stats)
     yield from _valid(splitter.close(), stats)
     stats.complete = splitter.complete
 
