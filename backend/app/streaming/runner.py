@@ -165,10 +165,11 @@ class Runner:
                 result.events.append(event)
                 result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
                 self._notify(run_id)
+                # No yield here: the subscribers run when the producer next waits for the
+                # model (at once when none is buffered; text_stream yields every few pieces
+                # of a backlog) or for its turn to end the run. A yield per event cost a
+                # loop round trip per token.
                 self._renew_if_due(run_id)
-                # Let the subscribers write this event now: the next model chunk may already
-                # be buffered, and reading it does not yield to the hub.
-                gevent.sleep(0)
             raise RuntimeError("the producer ended without a terminal event")
         except RunCancelled:
             self._conclude(

@@ -35,12 +35,18 @@ def subscribe_sse(
     last = after_seq
     while True:
         events = runner.wait(run_id, last, timeout=heartbeat)
-        for seq, event in events:
-            yield sse_event(seq, event)
-            last = seq
-            if event.get("type") in TERMINAL_TYPES:
-                return
         if events:
+            # Everything that arrived since the last write goes out in one write.
+            text, ended = [], False
+            for seq, event in events:
+                text.append(sse_event(seq, event))
+                last = seq
+                if event.get("type") in TERMINAL_TYPES:
+                    ended = True
+                    break
+            yield "".join(text)
+            if ended:
+                return
             continue
         info = runner.store.run_info(run_id)
         if info is None:
