@@ -91,6 +91,19 @@ def test_lease_and_cancel_marks(store):
     assert store.run_info("r").cancel_requested
 
 
+def test_leases_renewed_and_cancel_marks_read_for_many_runs_at_once(store):
+    for run_id in ("a", "b", "c"):
+        store.create_run(run_id, "alice", "theory", lease_seconds=-1)
+    store.append("c", {"type": "stream_complete"}, terminal=True)
+    store.renew_leases(["a", "b", "c"], 30)
+    store.renew_leases([], 30)  # nothing due: no statement
+    assert not store.run_info("a").lease_expired and not store.run_info("b").lease_expired
+    assert store.run_info("c").lease_expired  # a finished run keeps its lease as it was
+    store.request_cancel("b")
+    store.request_cancel("c")
+    assert store.cancel_marked_runs() == {"b"}  # finished runs need no stopping
+
+
 def test_finished_runs_are_dropped_after_retention(tmp_path):
     store = SqliteStreamStore(tmp_path / "s.db", max_events=10, retention_seconds=0.05)
     store.create_run("old", "alice", "theory", lease_seconds=30)

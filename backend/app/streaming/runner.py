@@ -57,9 +57,10 @@ class RunResult:
 
 @dataclass
 class _LocalRun:
-    """A run this process produces: what its local subscribers and its watcher need."""
+    """A run this process produces: what its local subscribers and the watcher need."""
 
     on_lease: Callable[[], None] | None
+    producer: gevent.Greenlet | None = None
     wakeup: Event = field(default_factory=Event)
     renewed_at: float = field(default_factory=time.monotonic)
     events: list[tuple[int, dict]] = field(default_factory=list)  # every event so far
@@ -75,6 +76,7 @@ class Runner:
         # Runs produced in this process only (in-process coordination, never shared state).
         self._local: dict[str, _LocalRun] = {}
         self._end_work = Semaphore(1)
+        self._watcher: gevent.Greenlet | None = None
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -89,16 +91,18 @@ class Runner:
         on_lease: Callable[[], None] | None = None,
     ) -> gevent.Greenlet:
         """Run `produce()` in a new greenlet; its events go to the run log as they come."""
-        self._local[run_id] = _LocalRun(on_lease)
-        producer = gevent.spawn(self._produce, run_id, produce, on_done)
-        gevent.spawn(self._watch, run_id, producer)
-        return producer
+        local = _LocalRun(on_lease)
+        self._local[run_id] = local
+        local.producer = gevent.spawn(self._produce, run_id, produce, on_done)
+        if self._watcher is None or self._watcher.dead:
+            self._watcher = gevent.spawn(self._watch)
+        return local.producer
 
     def _renew_if_due(self, run_id: str) -> None:
-        """Renew the lease when a third of it has passed (from the producer or its watcher).
+        """Renew the lease when a third of it has passed (from the producer; see _watch).
 
-        Both renew: a hub busy with many streams can starve the watcher's timer, and a
-        lapsed lease would make other workers abort a healthy run.
+        Producer and watcher both renew: a hub busy with many streams can starve the
+        watcher's timer, and a lapsed lease would make other workers abort a healthy run.
         """
         local = self._local.get(run_id)
         if local is None or time.monotonic() - local.renewed_at < self.lease_seconds / 3:
@@ -107,6 +111,22 @@ class Runner:
         self.store.renew_lease(run_id, self.lease_seconds)
         if local.on_lease:
             local.on_lease()
+
+    def _renew_all_due(self) -> None:
+        """Renew, in one statement, the leases of every local run a third through its lease."""
+        now = time.monotonic()
+        due = [
+            (run_id, local)
+            for run_id, local in self._local.items()
+            if now - local.renewed_at >= self.lease_seconds / 3
+        ]
+        if not due:
+            return
+        self.store.renew_leases([run_id for run_id, _ in due], self.lease_seconds)
+        for _, local in due:
+            local.renewed_at = now
+            if local.on_lease:
+                local.on_lease()
 
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
@@ -216,22 +236,28 @@ class Runner:
                 self._end_work.release()
         self.store.append(result.run_id, terminal, terminal=True)
 
-    def _watch(self, run_id: str, producer: gevent.Greenlet) -> None:
-        while not producer.dead:
-            producer.join(timeout=CANCEL_POLL_SECONDS)
-            if producer.dead:
-                return
+    def _watch(self) -> None:
+        """One greenlet per process while it has runs: leases and cancel marks, for all.
+
+        Every CANCEL_POLL_SECONDS it renews the leases that are due and reads which
+        running runs are marked for cancellation (by any worker), each in one statement,
+        and stops its own marked producers. A watcher per run cost a query per run four
+        times a second: a few percent of a busy worker.
+        """
+        while self._local:
+            gevent.sleep(CANCEL_POLL_SECONDS)
             try:
-                self._renew_if_due(run_id)
-                info = self.store.run_info(run_id)
+                self._renew_all_due()
+                marked = self.store.cancel_marked_runs()
             except Exception:
-                log.exception("Could not check the run's lease and cancel mark")
+                log.exception("Could not renew the runs' leases or read their cancel marks")
                 continue
-            # Only while it still produces: once the terminal is written, on_done must run whole.
-            local = self._local.get(run_id)
-            if info is not None and info.cancel_requested and local and local.producing:
-                producer.kill(RunCancelled(), block=False)
-                return
+            for run_id in marked:
+                local = self._local.get(run_id)
+                # Only while it still produces: once concluding, on_done must run whole.
+                if local is not None and local.producing and local.producer is not None:
+                    local.producing = False  # stopped once; it concludes as cancelled
+                    local.producer.kill(RunCancelled(), block=False)
 
 
 def _error(code: str, message: str) -> dict:
