@@ -85,7 +85,7 @@ def test_run_log_is_capped_but_keeps_room_for_the_terminal(store):
 def test_lease_and_cancel_marks(store):
     store.create_run("r", "alice", "theory", lease_seconds=-1)
     assert store.run_info("r").lease_expired
-    store.renew_lease("r", 30)
+    store.renew_leases(["r"], 30)
     assert not store.run_info("r").lease_expired
     store.request_cancel("r")
     assert store.run_info("r").cancel_requested

@@ -99,25 +99,21 @@ class Runner:
         return local.producer
 
     def _renew_if_due(self, run_id: str) -> None:
-        """Renew the lease when a third of it has passed (from the producer; see _watch).
+        """Renew this run's lease if due (from the producer; the watcher renews them all).
 
         Producer and watcher both renew: a hub busy with many streams can starve the
         watcher's timer, and a lapsed lease would make other workers abort a healthy run.
         """
         local = self._local.get(run_id)
-        if local is None or time.monotonic() - local.renewed_at < self.lease_seconds / 3:
-            return
-        local.renewed_at = time.monotonic()
-        self.store.renew_lease(run_id, self.lease_seconds)
-        if local.on_lease:
-            local.on_lease()
+        if local is not None:
+            self._renew([(run_id, local)])
 
-    def _renew_all_due(self) -> None:
-        """Renew, in one statement, the leases of every local run a third through its lease."""
+    def _renew(self, runs: list[tuple[str, _LocalRun]]) -> None:
+        """Renew, in one statement, the leases of those runs a third through their lease."""
         now = time.monotonic()
         due = [
             (run_id, local)
-            for run_id, local in self._local.items()
+            for run_id, local in runs
             if now - local.renewed_at >= self.lease_seconds / 3
         ]
         if not due:
@@ -247,7 +243,7 @@ class Runner:
         while self._local:
             gevent.sleep(CANCEL_POLL_SECONDS)
             try:
-                self._renew_all_due()
+                self._renew(list(self._local.items()))
                 marked = self.store.cancel_marked_runs()
             except Exception:
                 log.exception("Could not renew the runs' leases or read their cancel marks")

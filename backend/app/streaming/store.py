@@ -273,15 +273,6 @@ class SqliteStreamStore:
         )
         return [row[0] for row in rows]
 
-    def renew_lease(self, run_id: str, lease_seconds: float) -> None:
-        """The producer is alive: push its lease forward."""
-        self._write(
-            lambda c: c.execute(
-                "UPDATE runs SET lease_expires_at = ? WHERE run_id = ? AND status = 'running'",
-                (time.time() + lease_seconds, run_id),
-            )
-        )
-
     def renew_leases(self, run_ids: list[str], lease_seconds: float) -> None:
         """Push forward the leases of several running runs at once (one statement)."""
         if not run_ids:
