@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import new_user
+from tests.support.live_server import live_server_on_fake, new_user
 from tests.unit.test_lesson_blocks import LESSON
 
 pytestmark = pytest.mark.live
@@ -16,20 +16,10 @@ START = "/api/v1/learning/session/start"
 
 @pytest.fixture(scope="module")
 def server(fake_openai_module, tmp_path_factory):
-    from tests.support.live_server import start_live_server
-
-    live = start_live_server(
-        tmp_path_factory.mktemp("learning-live"),
-        workers=2,
-        env={
-            "LLM_PROVIDER": "openai",
-            "OPENAI_API_KEY": "test-key",
-            "OPENAI_BASE_URL": fake_openai_module.base_url,
-            "LLM_MAX_RETRIES": "0",
-        },
-    )
-    yield live
-    live.stop()
+    """Two gevent workers talking to the module's fake model."""
+    data_dir = tmp_path_factory.mktemp("learning-live")
+    with live_server_on_fake(fake_openai_module, data_dir, workers=2) as live:
+        yield live
 
 
 def start(base, headers, **body):

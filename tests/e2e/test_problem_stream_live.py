@@ -11,7 +11,7 @@ import pytest
 
 from backend.app.problem_generator.parser import parse_problem
 from tests.fakes.scripts import Script
-from tests.support.live_server import new_user, openai_fake_env, start_live_server
+from tests.support.live_server import live_server_on_fake, new_user
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
@@ -30,13 +30,9 @@ BODY = {"prompt": "격자에서 최단 거리를 구하는 문제를 만들어 �
 @pytest.fixture(scope="module")
 def server(fake_openai_module, tmp_path_factory):
     """Four gevent workers sharing the module's fake model."""
-    live = start_live_server(
-        tmp_path_factory.mktemp("problem-stream-live"),
-        workers=4,
-        env=openai_fake_env(fake_openai_module),
-    )
-    yield live
-    live.stop()
+    data_dir = tmp_path_factory.mktemp("problem-stream-live")
+    with live_server_on_fake(fake_openai_module, data_dir) as live:
+        yield live
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import new_user, openai_fake_env, start_live_server
+from tests.support.live_server import live_server_on_fake, new_user
 from tests.support.sse_client import read_events
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -28,13 +28,10 @@ SLOW = {"chunk_size": 2, "chunk_delay": 0.05}  # about 60 chunks over 3 s
 @pytest.fixture(scope="module")
 def server(fake_openai_module, tmp_path_factory):
     """Four gevent workers sharing the module's fake model."""
-    live = start_live_server(
-        tmp_path_factory.mktemp("qna-stream-live"),
-        workers=4,
-        env=openai_fake_env(fake_openai_module),
-    )
-    yield live
-    live.stop()
+    with live_server_on_fake(
+        fake_openai_module, tmp_path_factory.mktemp("qna-stream-live")
+    ) as live:
+        yield live
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import jwt
 import pytest
 
 from tests.fakes.scripts import Script
-from tests.support.live_server import LiveServer, new_user, openai_fake_env, start_live_server
+from tests.support.live_server import LiveServer, live_server_on_fake, new_user, openai_fake_env
 from tests.support.sse_client import SSEItems, read_events
 from tests.unit.test_lesson_blocks import LESSON
 
@@ -39,13 +39,9 @@ SLOW_CHUNKS = -(-len(LESSON_JSON) // SLOW_CHUNK)
 @pytest.fixture(scope="module")
 def server(fake_openai_module, tmp_path_factory):
     """Four gevent workers sharing the module's fake model; heartbeats every 0.5 s."""
-    live = start_live_server(
-        tmp_path_factory.mktemp("theory-stream-live"),
-        workers=4,
-        env={**openai_fake_env(fake_openai_module), "SSE_HEARTBEAT_SECONDS": "0.5"},
-    )
-    yield live
-    live.stop()
+    data_dir = tmp_path_factory.mktemp("theory-stream-live")
+    with live_server_on_fake(fake_openai_module, data_dir, SSE_HEARTBEAT_SECONDS="0.5") as live:
+        yield live
 
 
 @pytest.fixture

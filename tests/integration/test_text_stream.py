@@ -13,7 +13,7 @@ from langchain_openai import ChatOpenAI
 
 from backend.app.config import Settings
 from backend.app.llm.factory import create_chat_model
-from backend.app.llm.text_stream import TextPiece, _openai_pieces, stream_text
+from backend.app.llm.text_stream import _openai_pieces, stream_text
 from tests.fakes.scripts import Script
 
 TEXT = '변수는 값을 담는 이름표예요. {"a": [1, 2]} \\n 끝. ' * 3
@@ -114,6 +114,12 @@ def test_structured_or_responses_api_calls_keep_langchain_path(fake_openai):
     plain = _model(fake_openai)
     responses = ChatOpenAI(model="gpt-test", api_key="k", base_url=fake_openai.base_url)
     responses.use_responses_api = True
+    structured = ChatOpenAI(
+        model="gpt-test",
+        api_key="k",
+        base_url=fake_openai.base_url,
+        model_kwargs={"response_format": {"type": "json_object"}},
+    )
     assert _openai_pieces(plain, MESSAGES) is not None
     assert _openai_pieces(responses, MESSAGES) is None
-    assert TextPiece("a") == TextPiece("a", None)
+    assert _openai_pieces(structured, MESSAGES) is None

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,3 +133,15 @@ def openai_fake_env(fake) -> dict[str, str]:
         "RATE_LIMIT_LOGIN": "10000/minute",
         "MAX_CONCURRENT_RUNS_PER_USER": "1000",
     }
+
+
+@contextmanager
+def live_server_on_fake(
+    fake, data_dir: Path, *, workers: int = 4, **env: str
+) -> Iterator[LiveServer]:
+    """A live server whose model is the OpenAI `fake` (extra settings in `env`), stopped after."""
+    live = start_live_server(data_dir, workers=workers, env={**openai_fake_env(fake), **env})
+    try:
+        yield live
+    finally:
+        live.stop()
