@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.language_models.chat_models import BaseChatModel
-
 from backend.app.agents.qna_resolver.context import (
     QnAContext,
     build_answer_messages,
@@ -13,24 +11,15 @@ from backend.app.agents.qna_resolver.context import (
 )
 from backend.app.agents.qna_resolver.prompts import ANSWER_CANCELLED, ANSWER_FAILED
 from backend.app.agents.state import TutorState, add_conversation, conversation_entry, thread_config
+from backend.app.agents.streaming_agent import StreamingAgent
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.text import content_text
 
 AGENT = "qna_resolver"
 
 
-class QnAResolver:
+class QnAResolver(StreamingAgent):
     """Answers questions about the lesson; the pair goes into the session's conversation."""
-
-    def __init__(self, model: BaseChatModel, tickets=None, ticket_ttl: float = 60) -> None:
-        self.model = model
-        self.tickets = tickets
-        self.ticket_ttl = ticket_ttl
-        self.graph = None  # attached once compiled: finalize writes through it
-
-    def attach(self, graph) -> None:
-        """Give the resolver the compiled graph whose threads it finalizes."""
-        self.graph = graph
 
     def process(self, state: TutorState) -> dict:
         """Answer synchronously (the non-streaming path)."""
@@ -62,10 +51,9 @@ class QnAResolver:
         `temp_session_data` needs session_id, user_id, slot_id and question. The ticket
         goes back to the caller only, never into the TutorState.
         """
-        state = self.graph.get_state(thread_config(temp_session_data["session_id"])).values
+        state = self.session_state(temp_session_data["session_id"])
         context = prepare_qna_context(state, temp_session_data["question"])
-        payload = {**temp_session_data, "context": context.model_dump(mode="json")}
-        ticket = self.tickets.issue(temp_session_data["user_id"], payload, self.ticket_ttl)
+        ticket = self.issue_ticket(temp_session_data, context)
         return {"success": True, "temp_session_id": ticket}
 
     def finalize_streaming_state(
@@ -73,7 +61,7 @@ class QnAResolver:
     ) -> dict[str, Any]:
         """Append the question and its answer (or what was delivered, marked) to the state."""
         config = thread_config(temp_session_data["session_id"])
-        state = self.graph.get_state(config).values
+        state = self.session_state(temp_session_data["session_id"])
         answer = final_content.get("answer", "").strip()
         status = final_content["status"]
         if status != "completed":

@@ -14,6 +14,7 @@ from backend.app.agents.state import (
     learner_turn,
     thread_config,
 )
+from backend.app.agents.streaming_agent import StreamingAgent
 from backend.app.agents.theory_educator.prompts import LESSON_CANCELLED, LESSON_FAILED
 from backend.app.tools.content.lesson_context import prepare_lesson_context
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
@@ -22,19 +23,12 @@ from backend.app.tools.content.theory_tools_chatgpt import theory_generation_too
 AGENT = "theory_educator"
 
 
-class TheoryEducator:
+class TheoryEducator(StreamingAgent):
     """Writes the lesson of the target section and commits it to the session in one update."""
 
     def __init__(self, course, model: BaseChatModel, tickets=None, ticket_ttl: float = 60) -> None:
+        super().__init__(model, tickets, ticket_ttl)
         self.course = course
-        self.model = model
-        self.tickets = tickets
-        self.ticket_ttl = ticket_ttl
-        self.graph = None  # attached once compiled: finalize writes through it
-
-    def attach(self, graph) -> None:
-        """Give the educator the compiled graph whose threads it finalizes."""
-        self.graph = graph
 
     def process(self, state: TutorState) -> dict:
         """Generate the lesson synchronously (the non-streaming path and the fallback).
@@ -60,15 +54,14 @@ class TheoryEducator:
         learner's level come from the checkpointed state. The ticket goes back to the
         caller only, never into the TutorState.
         """
-        state = self.graph.get_state(thread_config(temp_session_data["session_id"])).values
+        state = self.session_state(temp_session_data["session_id"])
         section = self._target(state)
         context = prepare_lesson_context(
             section,
             user_type=state.get("user_type", "beginner"),
             is_retry_session=state.get("is_retry_session", False),
         )
-        payload = {**temp_session_data, "context": context.model_dump(mode="json")}
-        ticket = self.tickets.issue(temp_session_data["user_id"], payload, self.ticket_ttl)
+        ticket = self.issue_ticket(temp_session_data, context)
         return {"success": True, "temp_session_id": ticket, "estimated_blocks": ESTIMATED_BLOCKS}
 
     def finalize_streaming_state(
@@ -76,7 +69,7 @@ class TheoryEducator:
     ) -> dict[str, Any]:
         """Write the streamed lesson (or what was delivered of it) into the TutorState."""
         config = thread_config(temp_session_data["session_id"])
-        state = self.graph.get_state(config).values
+        state = self.session_state(temp_session_data["session_id"])
         section = self._target(state)
         blocks = final_content["blocks"]
         message = temp_session_data.get("user_message", "")
