@@ -63,6 +63,7 @@ def test_question_streams_a_grounded_answer_and_joins_the_conversation(client, h
         ("user", "learner", QUESTION),
         ("assistant", "qna_resolver", complete["answer"]),
     ]
+    assert all(set(e) == {"role", "agent", "message", "created_at"} for e in after["conversation"])
     assert after["session_progress_stage"] == "theory_completed"  # a question moves nothing
 
 
@@ -113,6 +114,7 @@ def test_a_cancelled_answer_is_recorded_as_cancelled(client, headers):
     conversation = view(client, headers, session_id)["conversation"]
     assert conversation[-2]["message"] == QUESTION
     assert "멈췄" in conversation[-1]["message"]
+    assert conversation[-1]["status"] == "cancelled" and "status" not in conversation[-2]
 
 
 def test_another_users_answer_ticket_is_refused(client, auth, headers):
@@ -173,6 +175,7 @@ def test_a_ticket_never_claimed_stops_showing_as_active(make_settings):
         time.sleep(0.1)
     after = view(client, headers, session_id)
     assert after["session_progress_stage"] == "theory_failed"
+    assert after["conversation"][-1]["status"] == "failed"
     (refusal,) = app_events(client, f"/api/v1/learning/theory-stream/{ticket}")
     assert refusal[1]["code"] == "INVALID_SESSION"
 

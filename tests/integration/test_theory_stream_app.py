@@ -134,6 +134,7 @@ def test_cancel_before_the_stream_starts_records_a_cancelled_lesson(client, head
     state = view(client, headers, data["session_info"]["session_id"])
     assert state["session_progress_stage"] == "theory_cancelled" and state["active_run"] is None
     assert state["conversation"][-1]["agent"] == "theory_educator"
+    assert state["conversation"][-1]["status"] == "cancelled"
     # Cancelling an ended run is fine too.
     assert (
         client.post(f"/api/v1/learning/theory-stream/{ticket}/cancel", headers=headers).status_code

@@ -7,9 +7,11 @@ system bookkeeping (those live in the stream store, keyed by run).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 Role = Literal["user", "assistant"]
+# How an assistant turn that did not finish ended (a finished one carries no status).
+Unfinished = Literal["cancelled", "failed"]
 
 
 class ConversationEntry(TypedDict):
@@ -19,6 +21,7 @@ class ConversationEntry(TypedDict):
     agent: str
     message: str
     created_at: str
+    status: NotRequired[Unfinished]
 
 
 class TutorState(TypedDict, total=False):
@@ -50,9 +53,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def conversation_entry(role: Role, agent: str, message: str) -> ConversationEntry:
-    """A conversation line stamped with the current time."""
-    return {"role": role, "agent": agent, "message": message, "created_at": now_iso()}
+def conversation_entry(
+    role: Role, agent: str, message: str, status: Unfinished | None = None
+) -> ConversationEntry:
+    """A conversation line stamped with the current time (`status`: a turn that did not finish)."""
+    entry: ConversationEntry = {
+        "role": role,
+        "agent": agent,
+        "message": message,
+        "created_at": now_iso(),
+    }
+    if status:
+        entry["status"] = status
+    return entry
 
 
 def add_conversation(state: TutorState, *entries: ConversationEntry) -> list[ConversationEntry]:

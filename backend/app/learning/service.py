@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 SESSION_NOT_FOUND = "This learning session does not exist."
 STREAMING = "theory_streaming"
 LESSON_INTENTS = ("next_step", "retry_easier")
+# A conversation entry as the session view shows it; `status` only on a turn that did not finish.
+VIEW_ENTRY_KEYS = ("role", "agent", "message", "created_at", "status")
 
 
 class LearningService:
@@ -240,7 +242,7 @@ class LearningService:
             "user_type": state.get("user_type"),
             "theory_content": state.get("theory_content", []),
             "conversation": [
-                {key: entry[key] for key in ("role", "agent", "message", "created_at")}
+                {key: entry[key] for key in VIEW_ENTRY_KEYS if key in entry}
                 for entry in state.get("conversation", [])
             ],
             "active_run": active,

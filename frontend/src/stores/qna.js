@@ -17,11 +17,24 @@ function entry(role, agent, text, extra = {}) {
   return { role, agent, text, createdAt: null, status: 'done', sources: [], error: null, ...extra }
 }
 
-/** The thread of a session view: its conversation, in order. */
+// How the server marks a turn that did not finish (its message already says so).
+const UNFINISHED = new Set(['cancelled', 'failed'])
+
+/**
+ * The thread of a session view: its conversation, in order. A stopped or failed answer keeps
+ * its status and its question, so it can be asked again after a reload.
+ */
 export function threadFromView(view) {
-  return (view?.conversation ?? []).map((item) =>
-    entry(item.role, item.agent, item.message ?? '', { createdAt: item.created_at ?? null }),
-  )
+  const conversation = view?.conversation ?? []
+  return conversation.map((item, index) => {
+    const extra = { createdAt: item.created_at ?? null }
+    if (UNFINISHED.has(item.status)) {
+      Object.assign(extra, { status: item.status, recorded: true })
+      const asked = conversation[index - 1]
+      if (item.agent === QNA_AGENT && asked?.role === 'user') extra.question = asked.message
+    }
+    return entry(item.role, item.agent, item.message ?? '', extra)
+  })
 }
 
 function isLessonTurn(flow) {

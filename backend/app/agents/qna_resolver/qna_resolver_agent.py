@@ -10,7 +10,13 @@ from backend.app.agents.qna_resolver.context import (
     prepare_qna_context,
 )
 from backend.app.agents.qna_resolver.prompts import ANSWER_CANCELLED, ANSWER_FAILED
-from backend.app.agents.state import TutorState, add_conversation, conversation_entry, thread_config
+from backend.app.agents.state import (
+    TutorState,
+    Unfinished,
+    add_conversation,
+    conversation_entry,
+    thread_config,
+)
 from backend.app.agents.streaming_agent import StreamingAgent
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.text import content_text
@@ -64,12 +70,13 @@ class QnAResolver(StreamingAgent):
         state = self.session_state(temp_session_data["session_id"])
         answer = final_content.get("answer", "").strip()
         status = final_content["status"]
-        if status != "completed":
-            note = ANSWER_CANCELLED if status == "cancelled" else ANSWER_FAILED
+        unfinished = None if status == "completed" else status
+        if unfinished:
+            note = ANSWER_CANCELLED if unfinished == "cancelled" else ANSWER_FAILED
             answer = f"{answer}\n\n({note})" if answer else note
         update = {
             "current_agent": AGENT,
-            "conversation": _pair(state, temp_session_data["question"], answer),
+            "conversation": _pair(state, temp_session_data["question"], answer, unfinished),
         }
         self.graph.update_state(config, update, as_node=AGENT)
         return {**state, **update}
@@ -80,9 +87,9 @@ class QnAResolver(StreamingAgent):
         return QnAContext.model_validate(payload["context"])
 
 
-def _pair(state: TutorState, question: str, answer: str) -> list:
+def _pair(state: TutorState, question: str, answer: str, status: Unfinished | None = None) -> list:
     return add_conversation(
         state,
         conversation_entry("user", "learner", question),
-        conversation_entry("assistant", AGENT, answer),
+        conversation_entry("assistant", AGENT, answer, status),
     )

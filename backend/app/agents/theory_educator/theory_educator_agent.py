@@ -88,7 +88,12 @@ class TheoryEducator(StreamingAgent):
                 "conversation": add_conversation(
                     state,
                     *learner_turn({"user_message": message}),
-                    conversation_entry("assistant", AGENT, note.format(delivered=len(blocks))),
+                    conversation_entry(
+                        "assistant",
+                        AGENT,
+                        note.format(delivered=len(blocks)),
+                        final_content["status"],
+                    ),
                 ),
             }
         self.graph.update_state(config, update, as_node=AGENT)

@@ -156,6 +156,31 @@ describe('ChatPanel', () => {
     expect(learningService.sendMessage).toHaveBeenLastCalledWith('s1', '질문이요?')
   })
 
+  it('an answer stopped before a reload says so once and offers to ask again', async () => {
+    qna.showSession('s1', {
+      session_id: 's1',
+      conversation: [
+        said('user', 'learner', '질문이요?'),
+        {
+          ...said('assistant', 'qna_resolver', '부분 답변\n\n(답변을 중간에 멈췄어요.)'),
+          status: 'cancelled',
+        },
+      ],
+      active_run: null,
+    })
+    const wrapper = mountPanel()
+    const stopped = wrapper.get('[data-status=cancelled]')
+    expect(stopped.text()).toContain('답변을 중간에 멈췄어요.')
+    expect(stopped.text()).not.toContain('답변을 중단했어요.')
+    expect(stopped.find('[data-testid=feedback-answer]').exists()).toBe(false)
+    learningService.sendMessage.mockResolvedValue({
+      workflow_response: { current_agent: 'qna_resolver', streaming: false, answer: '답' },
+    })
+    await stopped.get('[data-testid=answer-retry]').trigger('click')
+    await flushPromises()
+    expect(learningService.sendMessage).toHaveBeenCalledWith('s1', '질문이요?')
+  })
+
   it('a message the server refused stays in the box, with the reason', async () => {
     learningService.sendMessage.mockRejectedValue(
       Object.assign(new Error('x'), { code: 'RATE_LIMITED' }),

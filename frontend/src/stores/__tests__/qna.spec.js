@@ -119,6 +119,39 @@ describe('the thread', () => {
     expect(store.messages.map((m) => m.text)).toEqual([QUESTION, '가나'])
   })
 
+  it('a stopped or failed answer of the view keeps its status and can be asked again', async () => {
+    const stopped = { ...said('assistant', 'qna_resolver', '가\n\n(답변을 중간에 멈췄어요.)') }
+    const lesson = {
+      ...said('assistant', 'theory_educator', '강의를 멈췄어요.'),
+      status: 'cancelled',
+    }
+    store.showSession(
+      's1',
+      view([
+        said('user', 'learner', '다음'),
+        lesson,
+        said('user', 'learner', QUESTION),
+        { ...stopped, status: 'cancelled' },
+        said('user', 'learner', '두 번째 질문'),
+        { ...said('assistant', 'qna_resolver', '실패'), status: 'failed' },
+      ]),
+    )
+    expect(store.messages.map((m) => [m.status, m.question ?? null])).toEqual([
+      ['done', null],
+      ['cancelled', null], // a lesson is not asked again from the chat
+      ['done', null],
+      ['cancelled', QUESTION],
+      ['done', null],
+      ['failed', '두 번째 질문'],
+    ])
+    expect(store.busy).toBe(false)
+    learningService.sendMessage.mockResolvedValue({
+      workflow_response: { current_agent: 'qna_resolver', streaming: false, answer: '답' },
+    })
+    expect(await store.retry(store.messages[3])).toBe(true)
+    expect(learningService.sendMessage).toHaveBeenCalledWith('s1', QUESTION)
+  })
+
   it('a lesson run in the view is not the chat’s business', () => {
     store.showSession('s1', view([], { temp_session_id: 'lesson-1', kind: 'theory' }))
     expect(store.messages).toEqual([])
