@@ -1,6 +1,7 @@
 """Login limits per IP and per username; the per-user LLM limit and concurrent-run cap."""
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -94,6 +95,21 @@ def test_a_lapsed_lease_frees_its_slot(llm_app):
         assert slots.try_acquire(user["id"], "a", "theory")
         assert slots.try_acquire(user["id"], "b", "theory")
         assert slots.running(user["id"]) == 2
+
+
+def test_renewing_extends_only_the_named_runs_leases(llm_app):
+    helper = AuthHelper(llm_app.test_client())
+    user = helper.register()
+    with llm_app.app_context():
+        slots = get_run_slots()
+        other = helper.register()
+        for owner, run_id in ((user, "a"), (user, "b"), (other, "c")):
+            assert slots.try_acquire(owner["id"], run_id, "theory", lease_seconds=0.5)
+        slots.renew(["a", "c"], lease_seconds=60)
+        slots.renew([])  # nothing to renew: no statement
+        time.sleep(0.6)
+        assert slots.running(user["id"]) == 1  # b lapsed; a was renewed
+        assert slots.running(other["id"]) == 1
 
 
 def test_racing_acquisitions_never_exceed_the_cap(llm_app):

@@ -3,7 +3,7 @@
 import gevent
 import pytest
 
-from backend.app.streaming.runner import Runner
+from backend.app.streaming.runner import LeaseHook, Runner
 from backend.app.streaming.store import SqliteStreamStore
 from backend.app.streaming.subscription import subscribe_sse
 
@@ -69,3 +69,30 @@ def test_subscriber_pings_in_silence_and_aborts_a_dead_run(runner):
     frames = list(subscribe_sse(runner, "orphan", 0, heartbeat=0.1))
     assert ": ping\n\n" in frames
     assert '"RUN_ABORTED"' in frames[-1]
+
+
+def test_runs_due_together_renew_their_lease_hooks_in_one_call(tmp_path):
+    store = SqliteStreamStore(tmp_path / "streams.db", max_events=100, retention_seconds=600)
+    runner = Runner(store, lease_seconds=0.3)  # due every 0.1 s
+    calls = []
+    other_calls = []
+
+    def silent():
+        yield {"type": "stream_start"}
+        gevent.sleep(30)  # a silent upstream: only the watcher renews
+        yield {"type": "stream_complete"}
+
+    greenlets = []
+    for index in range(5):
+        run_id = f"run-{index}"
+        store.create_run(run_id, "alice", "theory", lease_seconds=0.3)
+        renew = calls.append if index < 4 else other_calls.append
+        greenlets.append(
+            runner.start(run_id, silent, lambda _result: None, lease_hook=LeaseHook(renew, run_id))
+        )
+    gevent.sleep(0.7)
+    assert calls and other_calls
+    assert sorted(calls[0]) == ["run-0", "run-1", "run-2", "run-3"]  # one call for the four
+    assert all(len(keys) == 4 for keys in calls) and all(keys == ["run-4"] for keys in other_calls)
+    assert not any(store.run_info(f"run-{i}").lease_expired for i in range(5))
+    gevent.killall(greenlets)

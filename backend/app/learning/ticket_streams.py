@@ -15,7 +15,7 @@ from jwt import ExpiredSignatureError
 
 from backend.app.errors import APIError
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
-from backend.app.streaming.runner import RunResult
+from backend.app.streaming.runner import LeaseHook, RunResult
 from backend.app.streaming.store import run_id_for
 from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
 
@@ -165,11 +165,13 @@ class TicketStreamService:
             run_id,
             lambda: self.produce(ticket, payload),
             lambda result: self._on_done(payload, result),
-            on_lease=lambda: self.run_slots.renew(
-                payload["slot_id"], self.settings.STREAM_RUN_LEASE_SECONDS * 2
-            ),
+            lease_hook=LeaseHook(self._renew_slots, payload["slot_id"]),
         )
         return run_id
+
+    def _renew_slots(self, slot_ids: list[str]) -> None:
+        """Keep the run slots of working runs (their lease outlasts the run's own)."""
+        self.run_slots.renew(slot_ids, self.settings.STREAM_RUN_LEASE_SECONDS * 2)
 
     def _why_unclaimable(self, ticket: str) -> tuple[str, str]:
         first = self.store.read(run_id_for(ticket), 0)[:1]

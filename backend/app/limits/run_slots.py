@@ -70,12 +70,14 @@ class RunSlots:
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
 
-    def renew(self, run_id: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
-        """Extend the lease of a run that is still working."""
+    def renew(self, run_ids: list[str], lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+        """Extend the leases of runs that are still working (one statement for all)."""
+        if not run_ids:
+            return
         with self._db.transaction() as session:
             session.execute(
                 update(ActiveRun)
-                .where(ActiveRun.run_id == run_id)
+                .where(ActiveRun.run_id.in_(run_ids))
                 .values(lease_expires_at=time.time() + lease_seconds)
             )
 

@@ -82,7 +82,7 @@ class ProblemStreamService:
                     elif event["type"] == "result":
                         outcome = "success"
                     if time.monotonic() - renewed > RENEW_EVERY_SECONDS:
-                        self.run_slots.renew(run_id, LEASE_SECONDS)
+                        self.run_slots.renew([run_id], LEASE_SECONDS)
                         renewed = time.monotonic()
                     yield events.format_stream_message(event["type"], event["payload"])
         except GeneratorExit:

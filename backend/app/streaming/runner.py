@@ -30,9 +30,9 @@ CANCEL_POLL_SECONDS = 0.25
 # A run's end work (saving the lesson, its log line and metrics) costs milliseconds of CPU
 # that never yields. When many runs end at once (a class starting together), doing it
 # all back to back held every other stream's events for hundreds of milliseconds. So
-# runs end one at a time per process, each after a timer this long: timers fire after
-# the callbacks already queued, so the subscribers just woken (of this run and of every
-# other) write their events first, and at most one run's end work runs per loop turn.
+# runs end one at a time per process, each when the event loop is next idle (the
+# subscribers just woken, of this run and of every other, write their events first), or
+# after this long at most when the loop never idles.
 END_WORK_MAX_WAIT_SECONDS = 0.25
 
 
@@ -55,11 +55,24 @@ class RunResult:
     first_event_at: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LeaseHook:
+    """Something else a run holds while it works, renewed together with the run's lease.
+
+    `renew` takes the keys of every run due at once (runs sharing one `renew` are renewed
+    in one call): a hundred runs started together come due together, and renewing each
+    in its own transaction stalled the worker for tens of milliseconds.
+    """
+
+    renew: Callable[[list[str]], None]
+    key: str
+
+
 @dataclass
 class _LocalRun:
     """A run this process produces: what its local subscribers and the watcher need."""
 
-    on_lease: Callable[[], None] | None
+    lease_hook: LeaseHook | None
     producer: gevent.Greenlet | None = None
     wakeup: Event = field(default_factory=Event)
     renewed_at: float = field(default_factory=time.monotonic)
@@ -88,10 +101,10 @@ class Runner:
         produce: Callable[[], Iterator[dict]],
         on_done: Callable[[RunResult], None],
         *,
-        on_lease: Callable[[], None] | None = None,
+        lease_hook: LeaseHook | None = None,
     ) -> gevent.Greenlet:
         """Run `produce()` in a new greenlet; its events go to the run log as they come."""
-        local = _LocalRun(on_lease)
+        local = _LocalRun(lease_hook)
         self._local[run_id] = local
         local.producer = gevent.spawn(self._produce, run_id, produce, on_done)
         if self._watcher is None or self._watcher.dead:
@@ -109,7 +122,8 @@ class Runner:
             self._renew([(run_id, local)])
 
     def _renew(self, runs: list[tuple[str, _LocalRun]]) -> None:
-        """Renew, in one statement, the leases of those runs a third through their lease."""
+        """Renew the leases of those runs a third through their lease, in one statement,
+        and their lease hooks in one call per hook function."""
         now = time.monotonic()
         due = [
             (run_id, local)
@@ -119,10 +133,13 @@ class Runner:
         if not due:
             return
         self.store.renew_leases([run_id for run_id, _ in due], self.lease_seconds)
+        hooked: dict[Callable[[list[str]], None], list[str]] = {}
         for _, local in due:
             local.renewed_at = now
-            if local.on_lease:
-                local.on_lease()
+            if local.lease_hook:
+                hooked.setdefault(local.lease_hook.renew, []).append(local.lease_hook.key)
+        for renew, keys in hooked.items():
+            renew(keys)
 
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
