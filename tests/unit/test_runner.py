@@ -1,6 +1,7 @@
 """The producer runner: events to the log, cancel kills a blocked producer, dead leases abort."""
 
 import gevent
+import gevent.event
 import pytest
 
 from backend.app.streaming.runner import LeaseHook, Runner
@@ -96,3 +97,61 @@ def test_runs_due_together_renew_their_lease_hooks_in_one_call(tmp_path):
     assert all(len(keys) == 4 for keys in calls) and all(keys == ["run-4"] for keys in other_calls)
     assert not any(store.run_info(f"run-{i}").lease_expired for i in range(5))
     gevent.killall(greenlets)
+
+
+def test_events_of_runs_woken_together_are_stored_in_one_batch_before_anyone_sees_them(runner):
+    batches = []
+    store_batch = runner.store.append_batch
+
+    def counted(events):
+        batches.append(len(events))
+        return store_batch(events)
+
+    runner.store.append_batch = counted
+    tick = gevent.event.Event()
+
+    def produce():
+        yield {"type": "stream_start"}
+        for n in range(3):
+            tick.wait()  # every run waits for the same upstream moment
+            yield {"type": "qna_token", "text": str(n)}
+        yield {"type": "stream_complete"}
+
+    seen = []
+
+    def subscriber(run_id):
+        for frame in subscribe_sse(runner, run_id, 0, heartbeat=1):
+            seq = int(frame.split("\n")[0].removeprefix("id: "))
+            # Whatever a local subscriber sees is already in the shared log.
+            seen.append(seq in [s for s, _ in runner.store.read(run_id, seq - 1)])
+
+    runs = [start(runner, f"run-{i}", produce)[0] for i in range(5)]
+    readers = [gevent.spawn(subscriber, f"run-{i}") for i in range(5)]
+    for _ in range(3):
+        gevent.sleep(0.05)
+        tick.set()
+        tick.clear()
+    gevent.joinall(runs + readers, timeout=5)
+    assert len(seen) == 5 * 5 and all(seen)
+    # Each loop turn's events of all five runs went in one transaction (the starts and the
+    # first two tokens; each run's last token is stored as the run ends, before its terminal).
+    assert batches[:3] == [5, 5, 5] and sum(batches) == 5 * 4
+
+
+def test_a_run_finished_elsewhere_stops_its_producer(runner):
+    def produce():
+        yield {"type": "stream_start"}
+        for n in range(100):
+            gevent.sleep(0.01)
+            yield {"type": "qna_token", "text": str(n)}
+        yield {"type": "stream_complete"}
+
+    greenlet, results = start(runner, "reaped", produce)
+    gevent.sleep(0.1)
+    runner.store.append("reaped", {"type": "stream_error", "code": "RUN_ABORTED"}, terminal=True)
+    greenlet.join(2)
+    assert greenlet.dead and results == []  # stopped, and left the ending to the reaper
+    events = [event for _, event in runner.store.read("reaped", 0)]
+    assert events[-1]["code"] == "RUN_ABORTED"
+    assert [e["type"] for e in events].count("stream_error") == 1
+    assert len(events) < 20

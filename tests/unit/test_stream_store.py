@@ -1,8 +1,8 @@
 """Tickets and run logs: single claim under races, expiry, one terminal event, cap, retention."""
 
+import multiprocessing
 import threading
 import time
-from multiprocessing import Pool
 
 import pytest
 
@@ -54,7 +54,9 @@ def _claim_in_another_process(args):
 def test_racing_processes_claim_exactly_once(tmp_path):
     path = tmp_path / "streams.db"
     ticket = SqliteStreamStore(path, max_events=10, retention_seconds=600).issue("alice", {}, 60)
-    with Pool(6) as pool:
+    # Spawned, not forked: a fork would inherit this process's open SQLite connections and
+    # event-loop greenlets (other tests' runners), which SQLite does not allow.
+    with multiprocessing.get_context("spawn").Pool(6) as pool:
         results = pool.map(_claim_in_another_process, [(path, ticket)] * 12)
     assert results.count(True) == 1
 
@@ -70,6 +72,19 @@ def test_run_log_numbers_events_and_ends_with_one_terminal(store):
     assert [event["n"] for _, event in store.read(run_id, 1)[:2]] == [1, 2]
     info = store.run_info(run_id)
     assert info.finished and info.owner == "alice" and info.last_seq == 4
+
+
+def test_numbered_events_of_several_runs_are_added_in_one_batch(store):
+    for run_id in ("a", "b", "ended"):
+        store.create_run(run_id, "alice", "qna", lease_seconds=30)
+    store.append("ended", {"type": "stream_error", "code": "RUN_ABORTED"}, terminal=True)
+    batch = [("a", 1, {"n": 1}), ("b", 1, {"n": 10}), ("a", 2, {"n": 2}), ("ended", 2, {"n": 0})]
+    assert store.append_batch(batch) == {"ended"}  # a reaper finished it: refused
+    assert store.read("a", 0) == [(1, {"n": 1}), (2, {"n": 2})]
+    assert store.read("b", 0) == [(1, {"n": 10})]
+    assert [event.get("code") for _, event in store.read("ended", 0)] == ["RUN_ABORTED"]
+    assert store.append("a", {"type": "stream_complete"}, terminal=True) == 3  # after the batch
+    assert store.append_batch([]) == set()
 
 
 def test_run_log_is_capped_but_keeps_room_for_the_terminal(store):

@@ -1,9 +1,10 @@
 """Runner: a producer greenlet per run, decoupled from any HTTP connection (DESIGN 4.2.1).
 
-The producer numbers the events of `produce()`, writes each to the shared run log (one
-autocommit insert) before anyone sees it, so a resume never misses an event even if this
-worker dies, and keeps them in memory for the subscribers in its own process, which are
-woken at once and read no store per event. A watcher greenlet renews the run's lease and
+The producer numbers the events of `produce()`; they are written to the shared run log
+(the events of all of this process's runs that one loop turn produced, in one
+transaction) before anyone sees them, so a resume never misses an event even if this
+worker dies, and kept in memory for the subscribers in its own process, which are woken
+at once and read no store per event. A watcher greenlet renews the run's lease and
 polls the store for a cancel mark every CANCEL_POLL_SECONDS; on cancel it kills the
 producer, which unwinds the model stream (closing the upstream HTTP request) wherever it
 is blocked.
@@ -76,8 +77,11 @@ class _LocalRun:
     producer: gevent.Greenlet | None = None
     wakeup: Event = field(default_factory=Event)
     renewed_at: float = field(default_factory=time.monotonic)
-    events: list[tuple[int, dict]] = field(default_factory=list)  # every event so far
+    events: list[tuple[int, dict]] = field(default_factory=list)  # every event stored so far
+    next_seq: int = 1
     producing: bool = True  # False once concluding: a cancel must not interrupt on_done
+    finished_elsewhere: bool = False  # a reaper ended the run: the producer stops
+    write_error: Exception | None = None  # its events could not be stored
 
 
 class Runner:
@@ -90,6 +94,10 @@ class Runner:
         self._local: dict[str, _LocalRun] = {}
         self._end_work = Semaphore(1)
         self._watcher: gevent.Greenlet | None = None
+        # Events produced but not stored yet, of all local runs, and the greenlet that
+        # will store them (one transaction per loop turn, see _flush).
+        self._pending: list[tuple[str, int, dict]] = []
+        self._flusher: gevent.Greenlet | None = None
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -164,19 +172,54 @@ class Runner:
         return local.events[start:]
 
     def _append(self, run_id: str, event: dict) -> bool:
-        """Log the next event, then show it to local subscribers; False if the run finished."""
-        events = self._local[run_id].events
-        seq = events[-1][0] + 1 if events else 1
+        """Queue the run's next event for the log; False if the run was finished elsewhere.
+
+        Nobody sees the event until _flush has stored it, so a resume never misses an
+        event even if this worker dies.
+        """
+        local = self._local[run_id]
+        if local.finished_elsewhere:
+            return False
+        if local.write_error is not None:
+            raise local.write_error
+        seq = local.next_seq
         if seq >= self.store.max_events:
             raise RunLogFull(run_id)
-        if not self.store.append_numbered(run_id, seq, event):
-            return False
-        events.append((seq, event))
+        local.next_seq += 1
+        self._pending.append((run_id, seq, event))
+        if self._flusher is None:
+            self._flusher = gevent.spawn(self._flush)
         return True
 
-    def _notify(self, run_id: str) -> None:
-        local = self._local.get(run_id)
-        if local is not None:
+    def _flush(self) -> None:
+        """Store every queued event of every local run in one transaction, then show them.
+
+        The flusher runs when the producers next wait (for the model, or every few pieces
+        of a backlog), so the events of all the streams that a loop turn woke are written
+        together: one insert per event was the largest cost of a busy worker.
+        """
+        self._flusher = None
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        run_ids = {run_id for run_id, _, _ in pending}
+        error: Exception | None = None
+        try:
+            refused = self.store.append_batch(pending)
+        except Exception as failure:
+            log.exception("Could not store the events of %d runs", len(run_ids))
+            refused, error = run_ids, failure
+        for run_id, seq, event in pending:
+            local = self._local.get(run_id)
+            if local is not None and run_id not in refused:
+                local.events.append((seq, event))
+        for run_id in run_ids:
+            local = self._local.get(run_id)
+            if local is None:
+                continue
+            if run_id in refused:
+                local.finished_elsewhere = error is None
+                local.write_error = error
             local.wakeup.set()
             local.wakeup.clear()
 
@@ -197,11 +240,10 @@ class Runner:
                     return  # finished elsewhere (reaped); nothing more to add
                 result.events.append(event)
                 result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
-                self._notify(run_id)
-                # No yield here: the subscribers run when the producer next waits for the
-                # model (at once when none is buffered; text_stream yields every few pieces
-                # of a backlog) or for its turn to end the run. A yield per event cost a
-                # loop round trip per token.
+                # No yield here: the event is stored and shown when the producer next
+                # waits for the model (at once when none is buffered; text_stream yields
+                # every few pieces of a backlog) or for its turn to end the run. A yield
+                # per event cost a loop round trip per token.
                 self._renew_if_due(run_id)
             raise RuntimeError("the producer ended without a terminal event")
         except RunCancelled:
@@ -234,6 +276,7 @@ class Runner:
             self.store.append(result.run_id, terminal, terminal=True)
             return
         self._local[result.run_id].producing = False  # a cancel must not interrupt on_done
+        self._flush()  # the run's events go before its terminal event
         result.outcome, result.terminal = outcome, terminal
         acquired = False
         with contextlib.suppress(gevent.GreenletExit):  # the worker is stopping: end it now

@@ -218,24 +218,37 @@ class SqliteStreamStore:
 
         return self._write(add)
 
-    def append_numbered(self, run_id: str, seq: int, event: dict) -> bool:
-        """Add a non-terminal event its producer numbered; False if the run has finished.
+    def append_batch(self, events: list[tuple[str, int, dict]]) -> set[str]:
+        """Add non-terminal events their producers numbered, of any runs, in one transaction.
 
-        The producer of a run knows the next seq, so this is one statement in autocommit
-        (no read-modify-write transaction per token). A run finished by someone else (a
-        reaper) either is not `running` any more or already holds this seq: both say False.
+        Returns the runs whose events were refused because the run has finished (a reaper
+        ended it). A producer knows its next seq, so this reads no seq: one statement for
+        the batch instead of a read-modify-write transaction per token.
         """
-        data = json.dumps(event, ensure_ascii=False)
-        with self._lock:
-            try:
-                cursor = self._db.execute(
-                    "INSERT INTO run_events SELECT ?, ?, ? WHERE EXISTS "
-                    "(SELECT 1 FROM runs WHERE run_id = ? AND status = 'running')",
-                    (run_id, seq, data, run_id),
+        if not events:
+            return set()
+        run_ids = sorted({run_id for run_id, _, _ in events})
+        rows = [
+            (run_id, seq, json.dumps(event, ensure_ascii=False)) for run_id, seq, event in events
+        ]
+        marks = ",".join("?" * len(run_ids))
+
+        def insert(cursor):
+            running = {
+                run_id
+                for (run_id,) in cursor.execute(
+                    "SELECT run_id FROM runs "  # only placeholders are formatted in
+                    f"WHERE status = 'running' AND run_id IN ({marks})",
+                    run_ids,
                 )
-            except sqlite3.IntegrityError:
-                return False
-        return cursor.rowcount == 1
+            }
+            cursor.executemany(
+                "INSERT OR IGNORE INTO run_events VALUES (?, ?, ?)",
+                [row for row in rows if row[0] in running],
+            )
+            return set(run_ids) - running
+
+        return self._write(insert)
 
     def read(self, run_id: str, after_seq: int) -> list[tuple[int, dict]]:
         """Events with seq > after_seq, in order."""
