@@ -155,3 +155,27 @@ def test_a_run_finished_elsewhere_stops_its_producer(runner):
     assert events[-1]["code"] == "RUN_ABORTED"
     assert [e["type"] for e in events].count("stream_error") == 1
     assert len(events) < 20
+
+
+def test_a_producer_renews_its_own_lease_when_the_watcher_is_starved(tmp_path):
+    import time
+
+    store = SqliteStreamStore(tmp_path / "streams.db", max_events=100, retention_seconds=600)
+    runner = Runner(store, lease_seconds=0.3)
+    store.create_run("busy", "alice", "theory", lease_seconds=0.3)
+    renewed = []
+    lapsed = []
+
+    def hogging():
+        yield {"type": "stream_start"}
+        for n in range(12):
+            time.sleep(0.05)  # not gevent's: the loop (and the watcher) never runs
+            lapsed.append(store.run_info("busy").lease_expired)
+            yield {"type": "qna_token", "text": str(n)}
+        yield {"type": "stream_complete"}
+
+    hook = LeaseHook(renewed.append, "slot")
+    greenlet = runner.start("busy", hogging, lambda _result: None, lease_hook=hook)
+    greenlet.join(5)
+    assert lapsed and not any(lapsed)  # 0.6 s of work on a 0.3 s lease, never lapsed
+    assert renewed and all(keys == ["slot"] for keys in renewed)
