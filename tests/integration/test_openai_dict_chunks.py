@@ -5,6 +5,7 @@ import pytest
 from langchain_openai import ChatOpenAI
 
 from backend.app.llm.openai_chunks import DictChunksOpenAI, use_dict_chunks
+from backend.app.llm.sse_lines import LineFeedSSEDecoder
 from tests.fakes.scripts import Script
 
 TEXT = '변수는 값을 담는 이름표예요. {"a": [1, 2]} \\n 끝.'
@@ -44,6 +45,7 @@ def test_the_switch_reaches_the_bound_completions_resource(fake_openai):
     model = _model(fake_openai, lean=True)
     assert type(model.root_client) is DictChunksOpenAI
     assert model.client._client is model.root_client
+    assert isinstance(model.root_client._make_sse_decoder(), LineFeedSSEDecoder)
 
 
 def test_invoke_and_errors_behave_as_before(fake_openai):

@@ -16,9 +16,17 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletionChunk
 
+from backend.app.llm.sse_lines import LineFeedSSEDecoder
+
 
 class DictChunksOpenAI(openai.OpenAI):
-    """An OpenAI client whose chat-completion stream yields each chunk's JSON dict."""
+    """An OpenAI client whose chat-completion stream yields each chunk's JSON dict.
+
+    Its streams also split lines with the cheaper decoder of sse_lines.py.
+    """
+
+    def _make_sse_decoder(self) -> LineFeedSSEDecoder:
+        return LineFeedSSEDecoder()
 
     def _process_response_data(self, *, data: object, cast_to: Any, response: Any) -> Any:
         if cast_to is ChatCompletionChunk and isinstance(data, dict):
