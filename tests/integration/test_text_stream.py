@@ -7,6 +7,7 @@ usage, same errors, and closing it closes the upstream response.
 
 import time
 
+import gevent
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
@@ -123,3 +124,32 @@ def test_structured_or_responses_api_calls_keep_langchain_path(fake_openai):
     assert _openai_pieces(plain, MESSAGES) is not None
     assert _openai_pieces(responses, MESSAGES) is None
     assert _openai_pieces(structured, MESSAGES) is None
+
+
+def _json_mode(fake) -> ChatOpenAI:
+    return ChatOpenAI(
+        model="gpt-test",
+        api_key="k",
+        base_url=fake.base_url,
+        max_retries=0,
+        model_kwargs={"response_format": {"type": "json_object"}},
+    )
+
+
+@pytest.mark.parametrize("make_model", [_model, _json_mode], ids=["lean", "langchain"])
+def test_the_tail_after_the_text_waits_for_an_idle_loop(fake_openai, make_model):
+    # Everything is in the socket before the reader looks (a worker that fell behind):
+    # the reader never blocks, so only the wait at the end of the text lets a greenlet
+    # woken at the last piece (a subscriber showing it) run before the stream ends.
+    fake_openai.script(Script(content=TEXT, chunk_size=4))
+    order, received = [], ""
+    for piece in stream_text(make_model(fake_openai), MESSAGES):
+        if not received:
+            time.sleep(0.3)  # not patched here: the whole answer arrives meanwhile
+        received += piece.text
+        if piece.text and received == TEXT:
+            gevent.spawn(order.append, "last piece shown")
+    order.append("stream ended")
+    gevent.sleep(0)
+    assert received == TEXT
+    assert order == ["last piece shown", "stream ended"]

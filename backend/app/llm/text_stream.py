@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.app.llm.text import content_text
+from backend.app.streaming.idle import wait_for_idle_loop
 
 # A producer whose upstream is already buffered (a fast server, or a worker that fell
 # behind) reads without ever blocking, so it yields to the event loop every so many
@@ -56,9 +57,22 @@ def stream_text(model: Any, messages: Any) -> Iterator[TextPiece]:
         pieces.close()
 
 
+def _defer_the_tail() -> None:
+    """The model said its text is over: let the rest of the stream wait for an idle loop.
+
+    What is left (the usage chunk, closing the connection, then the caller's end of the
+    run) is work no reader waits for. When many answers end together (a class started
+    together), that tail, about half a millisecond each, ran in the same loop turn as the
+    other answers' last chunks and held their last events back by tens of milliseconds.
+    """
+    wait_for_idle_loop()
+
+
 def _langchain_pieces(model: Any, messages: Any) -> Iterator[TextPiece]:
     for chunk in model.stream(messages):
         yield TextPiece(content_text(chunk.content), getattr(chunk, "usage_metadata", None))
+        if (getattr(chunk, "response_metadata", None) or {}).get("finish_reason"):
+            _defer_the_tail()
 
 
 def _is_plain_chat_openai(model: Any) -> bool:
@@ -102,6 +116,8 @@ def _openai_pieces(model: Any, messages: Any) -> Iterator[TextPiece] | None:
                     text = delta.get("content") or ""
                     if text or usage:
                         yield TextPiece(text, _create_usage_metadata(usage) if usage else None)
+                    if choices and choices[0].get("finish_reason"):
+                        _defer_the_tail()
         except openai.BadRequestError as error:
             _handle_openai_bad_request(error)
         except openai.APIError as error:

@@ -23,6 +23,7 @@ import gevent
 from gevent.event import Event
 from gevent.lock import Semaphore
 
+from backend.app.streaming.idle import wait_for_idle_loop
 from backend.app.streaming.store import RunLogFull, SqliteStreamStore
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,7 @@ CANCEL_POLL_SECONDS = 0.25
 # all back to back held every other stream's events for hundreds of milliseconds. So
 # runs end one at a time per process, each when the event loop is next idle (the
 # subscribers just woken, of this run and of every other, write their events first), or
-# after this long at most when the loop never idles.
-END_WORK_MAX_WAIT_SECONDS = 0.25
+# after IDLE_WAIT_MAX_SECONDS at most when the loop never idles.
 
 
 class RunCancelled(BaseException):
@@ -282,8 +282,7 @@ class Runner:
         acquired = False
         with contextlib.suppress(gevent.GreenletExit):  # the worker is stopping: end it now
             acquired = self._end_work.acquire()
-            with gevent.Timeout(END_WORK_MAX_WAIT_SECONDS, False):
-                gevent.idle()
+            wait_for_idle_loop()
         try:
             on_done(result)
         except Exception:
