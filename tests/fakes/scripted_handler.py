@@ -157,6 +157,11 @@ class ScriptedHandler(BaseHTTPRequestHandler):
         # A cut or stall past the last chunk still withholds the end of the stream.
         cut = min(script.drop_after, len(pieces)) if script.drop_after is not None else None
         stall = min(script.hang_after, len(pieces)) if script.hang_after is not None else None
+        # Chunk i is due at the first chunk + i * chunk_delay: a writer that fell behind
+        # catches up instead of pushing every later chunk back. Pacing each chunk from
+        # the previous write let many streams of one fake drift into step and write in
+        # bunches, which no set of independent upstreams does.
+        first = time.monotonic()
         for i in range(len(pieces) + 1):
             if i == cut:
                 return self._drop()
@@ -164,7 +169,7 @@ class ScriptedHandler(BaseHTTPRequestHandler):
                 return self._hang(record)
             if i == len(pieces):
                 break
-            if i and not self._pause(record, script.chunk_delay):
+            if i and not self._pause_until(record, first + i * script.chunk_delay):
                 return self._interrupted(record)
             if not self._send_events(record, self.stream_events(record, pieces, i)):
                 return "client_gone"
@@ -206,7 +211,10 @@ class ScriptedHandler(BaseHTTPRequestHandler):
 
     def _pause(self, record: RequestRecord, seconds: float) -> bool:
         """Wait, watching the client and the server; False if either went away."""
-        deadline = time.monotonic() + seconds
+        return self._pause_until(record, time.monotonic() + seconds)
+
+    def _pause_until(self, record: RequestRecord, deadline: float) -> bool:
+        """Wait until the monotonic `deadline`; False if the client or the server went away."""
         while True:
             if self.fake.stopping.is_set():
                 self.close_connection = True
