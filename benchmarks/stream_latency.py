@@ -13,11 +13,12 @@ fake OpenAI server, which streams a lesson (a JSON array of blocks with Korean t
   The last block of each lesson is also shown alone (it shares its chunk with the end of
   the answer, so it waits for the end-of-run work), and so is the time from opening a
   stream to the fake receiving its upstream request.
-- Beside it, the fake's own lateness (chunk i was due at first chunk + i * 20 ms; the fake
-  paces each chunk from the previous write, so this drifts) and the excess of each gap
+- Beside it, the fake's own lateness (chunk i is due at the first chunk + i * 20 ms, and a
+  late writer catches up) and the excess of each gap
   between chunks over 20 ms, since the fake, the clients and the server share the
-  machine; and each process's CPU share. The fake runs in a child process so its threads
-  do not compete with the clients for one interpreter lock.
+  machine; and each process's CPU share. The fake runs in a child process of its own, on
+  gevent (fake_llm_server.py): with a thread per stream it could not hold the pace of
+  200 streams and wrote in bunches.
 - Capacity: 200 concurrent streams on the one worker (errors, p99, worker RSS per stream)
   and the knee: the smallest level whose p99 passes 50 ms.
 - TTFT: the offline model at its default rate, streamed (first block, stream_complete)
@@ -28,26 +29,27 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import itertools
 import json
 import math
-import multiprocessing
 import os
 import re
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
 
 from benchmarks.light_client import http_request, run_requests, sse_events
-from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.scripts import Script
-from tests.support.live_server import start_live_server
+from tests.support.live_server import REPO_ROOT, start_live_server
 
 CHUNK_CHARS = 4
 CHUNK_DELAY = 0.02
@@ -180,56 +182,18 @@ def block_end_offsets(document: str) -> list[int]:
 # --- the fake in a child process ------------------------------------------------------
 
 
-def _fake_main(conn) -> None:
-    """Serve a FakeOpenAIServer and answer commands from the parent until `stop`."""
-    fake = FakeOpenAIServer().start()
-    conn.send(fake.base_url)
-    while True:
-        command, *args = conn.recv()
-        if command == "script":
-            contents, chunk_size, chunk_delay = args
-            fake.script_many(
-                Script(content=c, chunk_size=chunk_size, chunk_delay=chunk_delay) for c in contents
-            )
-            conn.send(None)
-        elif command == "default":
-            fake.set_default(Script(content=args[0]))
-            conn.send(None)
-        elif command == "wait_idle":
-            deadline = time.monotonic() + args[0]
-            while time.monotonic() < deadline and not all(r.finished for r in fake.requests):
-                time.sleep(0.05)
-            conn.send(all(r.finished for r in fake.requests))
-        elif command == "count_streams":
-            conn.send(sum(1 for record in fake.requests if record.stream))
-        elif command == "take_records":
-            records = [
-                {
-                    "content": r.script.content if r.script else "",
-                    "scripted": r.script_index is not None,
-                    "stream": r.stream,
-                    "received_at": r.received_at,
-                    "chunks": [(len(c.text), c.monotonic) for c in r.chunks],
-                }
-                for r in fake.requests
-            ]
-            pending = fake.pending
-            fake.reset()
-            conn.send((records, pending))
-        elif command == "stop":
-            fake.stop()
-            conn.send(None)
-            return
-
-
 class FakeProcess:
-    """The scripted fake OpenAI server in a child process, driven over a pipe."""
+    """The scripted fake OpenAI server in a child process (fake_llm_server.py), over a pipe."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self.process = context.Process(target=_fake_main, args=(child,), daemon=True)
-        self.process.start()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.fake_llm_server", str(theirs.fileno())],
+                cwd=REPO_ROOT,
+                pass_fds=[theirs.fileno()],
+            )
+        self._conn = Connection(ours.detach())
         self.base_url: str = self._conn.recv()
         self._lock = threading.Lock()
 
@@ -241,11 +205,15 @@ class FakeProcess:
 
     def stop(self) -> None:
         """Stop the fake and its process."""
-        if self.process.is_alive():
-            self.call("stop")
-            self.process.join(timeout=10)
-        if self.process.is_alive():
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError, EOFError):
+                self.call("stop")
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
+        if self.process.poll() is None:
             self.process.kill()
+            self.process.wait()
+        self._conn.close()
 
 
 # --- the product's API ----------------------------------------------------------------
