@@ -15,9 +15,9 @@ fake OpenAI server, which streams a lesson (a JSON array of blocks with Korean t
   stream to the fake receiving its upstream request.
 - Beside it, the fake's own lateness (chunk i is due at the first chunk + i * 20 ms, and a
   late writer catches up) and the excess of each gap between chunks over 20 ms, since
-  the fake, the clients and the server share the machine; and each process's CPU share. The fake runs in a child process of its own, on
-  gevent (fake_llm_server.py): with a thread per stream it could not hold the pace of
-  200 streams and wrote in bunches.
+  the fake, the clients and the server share the machine; and each process's CPU share.
+  The fake runs in a child process of its own, on gevent (fake_llm_server.py): with a
+  thread per stream it could not hold the pace of 200 streams and wrote in bunches.
 - Capacity: 200 concurrent streams on the one worker (errors, p99, worker RSS per stream)
   and the knee: the smallest level whose p99 passes 50 ms.
 - TTFT: the offline model at its default rate, streamed (first block, stream_complete)
