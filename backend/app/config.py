@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     def validate_for_startup(self) -> None:
         """Fail fast on unsafe settings before serving anything."""
         _ = self.jwt_secret
+        if self.is_production and not self.METRICS_TOKEN:
+            # /metrics would otherwise be public: request paths, users' activity, versions.
+            raise ConfigError("METRICS_TOKEN is required in production.")
         if self.LLM_PROVIDER == "openai" and not (self.OPENAI_API_KEY or self.OPENAI_BASE_URL):
             raise ConfigError("LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL).")
         if self.LLM_PROVIDER == "gemini" and not self.GOOGLE_API_KEY:

@@ -80,6 +80,13 @@ def test_app_settings_fit_lambda(template, env):
     assert parameters["TheoryStreaming"]["Default"] == "false"
 
 
+def test_metrics_token_is_a_required_secret(template, env):
+    parameter = template["Parameters"]["MetricsToken"]
+    assert parameter["NoEcho"] is True
+    assert "Default" not in parameter and parameter["MinLength"] >= 16
+    assert env["METRICS_TOKEN"] == {"Ref": "MetricsToken"}
+
+
 def test_browsers_may_send_what_the_api_reads(function):
     cors = function["FunctionUrlConfig"]["Cors"]["Fn::If"][1]
     assert cors["AllowOrigins"] == {"Fn::Split": [",", {"Ref": "CorsOrigins"}]}

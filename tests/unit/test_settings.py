@@ -8,8 +8,12 @@ from backend.app.config import EXAMPLE_JWT_SECRET, ConfigError, Settings
 STRONG_SECRET = "s" * 48
 
 
+METRICS_TOKEN = "m" * 32
+
+
 def production(tmp_path, **overrides) -> Settings:
-    return Settings(_env_file=None, APP_ENV="production", DATA_DIR=tmp_path, **overrides)
+    values = {"METRICS_TOKEN": METRICS_TOKEN, **overrides}
+    return Settings(_env_file=None, APP_ENV="production", DATA_DIR=tmp_path, **values)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +29,16 @@ def test_production_refuses_weak_jwt_secret(tmp_path, secret):
 def test_production_accepts_a_strong_secret(tmp_path):
     app = create_app(production(tmp_path, JWT_SECRET_KEY=STRONG_SECRET))
     assert app.config["JWT_SECRET_KEY"] == STRONG_SECRET
+
+
+def test_production_refuses_to_start_without_a_metrics_token(tmp_path):
+    with pytest.raises(ConfigError, match="METRICS_TOKEN"):
+        create_app(production(tmp_path, JWT_SECRET_KEY=STRONG_SECRET, METRICS_TOKEN=""))
+
+
+@pytest.mark.parametrize("env", ["development", "testing"])
+def test_development_and_testing_may_leave_the_metrics_token_unset(tmp_path, env):
+    Settings(_env_file=None, APP_ENV=env, DATA_DIR=tmp_path).validate_for_startup()
 
 
 def test_development_generates_one_secret_and_keeps_it(tmp_path):
