@@ -14,6 +14,10 @@ pytest_plugins = ["tests.fakes.plugin", "tests.support.live_server", "tests.supp
 
 PASSWORD = "correct horse battery"
 
+# DESIGN 7: boto3's credential chain must never ask the EC2 metadata address (off loopback);
+# set before any test, so live servers started by the tests inherit it too.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment():
@@ -34,6 +38,7 @@ def make_settings(tmp_path):
             "LLM_PROVIDER": "offline",
             "OFFLINE_LLM_TOKENS_PER_SECOND": 0,
             "RATE_LIMIT_LOGIN": "1000/minute",
+            "RATE_LIMIT_LOGIN_PER_ADDRESS": "1000/minute",
             **overrides,
         }
         return Settings(_env_file=None, **values)

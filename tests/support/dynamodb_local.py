@@ -70,8 +70,10 @@ def _fetch_emulator(target: Path) -> None:
 class DynamoDBLocal:
     """One DynamoDB Local process on a loopback port; `stop()` and `start()` reuse the port."""
 
-    def __init__(self, emulator: Path, log_dir: Path) -> None:
+    def __init__(self, emulator: Path, log_dir: Path, shared_db: bool = True) -> None:
         self.emulator = emulator
+        # -sharedDb: one database for every access key and region (else one per pair).
+        self.shared_db = shared_db
         self.port = free_port()
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"dynamodb-local-{self.port}.log"
@@ -86,8 +88,8 @@ class DynamoDBLocal:
         command = [
             "java", f"-Djava.library.path={self.emulator / 'DynamoDBLocal_lib'}",
             "-jar", str(self.emulator / "DynamoDBLocal.jar"),
-            "-inMemory", "-sharedDb", "-port", str(self.port), "-disableTelemetry",
-        ]  # fmt: skip
+            "-inMemory", "-port", str(self.port), "-disableTelemetry",
+        ] + (["-sharedDb"] if self.shared_db else [])  # fmt: skip
         with self.log_path.open("ab") as log_file:
             self.process = subprocess.Popen(
                 command, cwd=self.log_path.parent, stdout=log_file, stderr=subprocess.STDOUT

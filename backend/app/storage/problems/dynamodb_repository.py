@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from backend.app.aws_clients import create_client
 from backend.app.config import Settings
 from backend.app.storage.problems.cursor import decode_cursor, encode_cursor
 from backend.app.storage.problems.dynamodb_items import (
@@ -29,10 +29,6 @@ from backend.app.storage.problems.record import ProblemRecord
 
 log = logging.getLogger(__name__)
 
-# DynamoDB Local accepts any key pair; with an endpoint override these stand in for real
-# credentials, which would otherwise come from boto3's default chain (e.g. a Lambda role).
-LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-
 
 def create_dynamodb_client(settings: Settings) -> Any:
     """A DynamoDB client with bounded timeouts and botocore's standard retries."""
@@ -42,12 +38,12 @@ def create_dynamodb_client(settings: Settings) -> Any:
         connect_timeout=settings.DYNAMODB_TIMEOUT_SECONDS,
         read_timeout=settings.DYNAMODB_TIMEOUT_SECONDS,
     )
-    extra = {}
-    if settings.DYNAMODB_ENDPOINT_URL:
-        extra = {"endpoint_url": settings.DYNAMODB_ENDPOINT_URL, **LOCAL_CREDENTIALS}
-    # A session of our own: boto3's module-level default session is not thread-safe.
-    session = boto3.session.Session()
-    return session.client("dynamodb", region_name=settings.AWS_REGION, config=config, **extra)
+    return create_client(
+        "dynamodb",
+        region=settings.AWS_REGION,
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        config=config,
+    )
 
 
 class DynamoProblemRepository:
