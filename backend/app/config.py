@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     JWT_REFRESH_TOKEN_EXPIRES_SECONDS: int = Field(604800, ge=1)
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATE_LIMIT_LOGIN: str = "10/minute"
+    RATE_LIMIT_LOGIN_PER_ADDRESS: str = "30/minute"
     RATE_LIMIT_LLM: str = "30/minute"
     MAX_CONCURRENT_RUNS_PER_USER: int = Field(3, ge=1)
 
@@ -61,6 +62,7 @@ class Settings(BaseSettings):
     STREAM_RUN_MAX_EVENTS: int = Field(5000, ge=10)
     SSE_HEARTBEAT_SECONDS: float = Field(10.0, gt=0, le=10.0)
     STREAM_RUN_LEASE_SECONDS: float = Field(15.0, gt=0)
+    STREAM_SEND_TIMEOUT_SECONDS: float = Field(30.0, gt=0)
 
     # LLM
     LLM_PROVIDER: Literal["openai", "gemini", "offline"] = "offline"
@@ -72,6 +74,8 @@ class Settings(BaseSettings):
     GEMINI_BASE_URL: str = ""
     LLM_TIMEOUT_SECONDS: float = Field(60.0, gt=0)
     LLM_MAX_RETRIES: int = Field(2, ge=0, le=10)
+    LLM_MAX_OUTPUT_TOKENS: int = Field(4096, ge=1)
+    LLM_RUN_DEADLINE_SECONDS: float = Field(300.0, gt=0)
     OFFLINE_LLM_TOKENS_PER_SECOND: float = Field(40.0, ge=0)
 
     # Server (read by gunicorn.conf.py)

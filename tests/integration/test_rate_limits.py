@@ -1,4 +1,5 @@
-"""Login limits per IP and per username; the per-user LLM limit and concurrent-run cap."""
+"""Failed-login limits per (username, address) and per address; the per-user LLM limit and
+concurrent-run cap."""
 
 import threading
 import time
@@ -12,11 +13,14 @@ from backend.app.api.envelope import ok
 from backend.app.limits import get_run_slots, llm_rate_limit
 from tests.conftest import AuthHelper
 
+OWNER_IP = "192.0.2.10"
+PASSWORD = "the owner's password"
 
-def login(client, username, ip="198.51.100.1"):
+
+def login(client, username, ip="198.51.100.1", password="wrong password"):
     return client.post(
         "/api/v1/auth/login",
-        json={"username": username, "password": "wrong password"},
+        json={"username": username, "password": password},
         environ_base={"REMOTE_ADDR": ip},
     )
 
@@ -27,20 +31,72 @@ def assert_rate_limited(response):
     assert int(response.headers["Retry-After"]) >= 1
 
 
-def test_login_limit_per_username_holds_across_addresses(make_settings):
-    client = create_app(make_settings(RATE_LIMIT_LOGIN="3/minute")).test_client()
-    for number in range(3):
-        assert login(client, "victim", ip=f"198.51.100.{number}").status_code == 401
-    assert_rate_limited(login(client, "victim", ip="198.51.100.200"))
-    assert login(client, "someone_else", ip="198.51.100.201").status_code == 401
+@pytest.fixture
+def login_client(make_settings):
+    """A client on an app with small login limits: 3 failures per pair, 5 per address."""
+    settings = make_settings(RATE_LIMIT_LOGIN="3/minute", RATE_LIMIT_LOGIN_PER_ADDRESS="5/minute")
+    return create_app(settings).test_client()
 
 
-def test_login_limit_per_address_holds_across_usernames(make_settings):
-    client = create_app(make_settings(RATE_LIMIT_LOGIN="3/minute")).test_client()
-    for number in range(3):
-        assert login(client, f"name_{number}").status_code == 401
-    assert_rate_limited(login(client, "name_fresh"))
-    assert login(client, "name_other_ip", ip="203.0.113.7").status_code == 401
+def register(client, username):
+    body = {"username": username, "password": PASSWORD}
+    response = client.post(
+        "/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": OWNER_IP}
+    )
+    assert response.status_code == 201, response.json
+
+
+def test_failures_from_rotating_addresses_do_not_lock_the_owner_out(login_client):
+    register(login_client, "victim")
+    for number in range(12):
+        assert login(login_client, "victim", ip=f"198.51.100.{number}").status_code == 401
+    assert login(login_client, "victim", ip=OWNER_IP, password=PASSWORD).status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_address_is_what_counts(make_settings):
+    settings = make_settings(
+        TRUSTED_PROXY_HOPS=1, RATE_LIMIT_LOGIN="3/minute", RATE_LIMIT_LOGIN_PER_ADDRESS="5/minute"
+    )
+    client = create_app(settings).test_client()
+    register(client, "victim")
+
+    def via_proxy(address, password="wrong password"):
+        return client.post(
+            "/api/v1/auth/login",
+            json={"username": "victim", "password": password},
+            headers={"X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},  # the proxy, the same for everyone
+        )
+
+    for number in range(12):
+        assert via_proxy(f"198.51.100.{number}").status_code == 401
+    assert via_proxy(OWNER_IP, password=PASSWORD).status_code == 200
+    for _ in range(3):
+        assert via_proxy("203.0.113.9").status_code == 401
+    assert_rate_limited(via_proxy("203.0.113.9"))
+
+
+def test_one_address_failing_on_many_usernames_is_limited(login_client):
+    for number in range(5):
+        assert login(login_client, f"name_{number}").status_code == 401
+    assert_rate_limited(login(login_client, "name_fresh"))
+    assert login(login_client, "name_other_ip", ip="203.0.113.7").status_code == 401
+
+
+def test_one_username_and_address_pair_failing_too_often_is_limited(login_client):
+    for _ in range(3):
+        assert login(login_client, "victim").status_code == 401
+    assert_rate_limited(login(login_client, "victim"))
+    # The same address still has budget for another name, and the name from another address.
+    assert login(login_client, "someone_else").status_code == 401
+    assert login(login_client, "victim", ip="203.0.113.8").status_code == 401
+
+
+def test_successful_logins_spend_no_budget(login_client):
+    register(login_client, "owner")
+    for _ in range(8):
+        assert login(login_client, "owner", ip=OWNER_IP, password=PASSWORD).status_code == 200
+    assert login(login_client, "owner", ip=OWNER_IP).status_code == 401
 
 
 @pytest.fixture

@@ -32,10 +32,21 @@ def _login_limit() -> str:
     return current_app.config["SETTINGS"].RATE_LIMIT_LOGIN
 
 
-def _login_username_key() -> str:
+def _login_address_limit() -> str:
+    return current_app.config["SETTINGS"].RATE_LIMIT_LOGIN_PER_ADDRESS
+
+
+def _login_pair_key() -> str:
+    # Never the username alone: failures from other addresses must not lock its owner out.
     body = request.get_json(silent=True)
     username = body.get("username") if isinstance(body, dict) else None
-    return f"user:{username.lower()[:64]}" if isinstance(username, str) else f"ip:{client_ip()}"
+    name = username.lower()[:64] if isinstance(username, str) else ""
+    return f"user:{name}|ip:{client_ip()}"
+
+
+def _login_failed(response) -> bool:
+    # Only wrong credentials spend the budget: the owner's own logins never use it up.
+    return response.status_code == 401
 
 
 def _passwords():
@@ -56,8 +67,12 @@ def register(json: RegisterRequest):
 
 
 @bp.post("/login")
-@limiter.limit(_login_limit, key_func=client_ip, scope="login-ip")
-@limiter.limit(_login_limit, key_func=_login_username_key, scope="login-user")
+@limiter.limit(
+    _login_address_limit, key_func=client_ip, scope="login-ip", deduct_when=_login_failed
+)
+@limiter.limit(
+    _login_limit, key_func=_login_pair_key, scope="login-user-ip", deduct_when=_login_failed
+)
 @spec.validate(
     json=LoginRequest, resp=Response(HTTP_200=TokenResponse, HTTP_401=ErrorResponse), tags=["auth"]
 )
