@@ -206,6 +206,7 @@ def test_a_lesson_streams_in_order_and_is_saved(server, fake):
     assert complete["type"] == "stream_complete"
     assert complete["total_blocks"] == 4
     assert complete["fallback"] is False and complete["fallback_mode"] is None
+    assert complete["skipped_blocks"] == 0
     assert isinstance(complete["elapsed_ms"], int) and complete["elapsed_ms"] >= 0
     assert "usage" in complete
     [record] = fake.requests
@@ -374,7 +375,7 @@ def test_an_upstream_error_before_any_block_falls_back_to_a_sync_lesson(server, 
     complete = assert_full_lesson(items, ticket)
     assert complete["type"] == "stream_complete"
     assert complete["fallback"] is True and complete["fallback_mode"] == "sync"
-    assert complete["total_blocks"] == 4
+    assert complete["total_blocks"] == 4 and complete["skipped_blocks"] == 0
     streamed, sync = fake.requests
     assert streamed.stream and streamed.status == 500
     assert not sync.stream and sync.completed
@@ -396,6 +397,7 @@ def test_a_stream_cut_after_two_blocks_continues_without_duplicates(server, fake
     complete = assert_full_lesson(items, ticket)
     assert complete["type"] == "stream_complete"
     assert complete["fallback"] is True and complete["fallback_mode"] == "continuation"
+    assert complete["skipped_blocks"] == 0
     blocks = blocks_of(data_events(items))
     kinds = [(b["block_type"], b["data"].get("type")) for b in blocks]
     assert len(set(kinds)) == len(kinds)

@@ -51,6 +51,7 @@ def test_start_returns_a_ticket_and_the_stream_delivers_the_lesson(client, heade
     types = [event["type"] for _, event in stream]
     assert types == ["stream_start"] + ["theory_block"] * 4 + ["stream_complete"]
     assert stream[-1][1]["total_blocks"] == 4 and stream[-1][1]["fallback"] is False
+    assert stream[-1][1]["skipped_blocks"] == 0  # always present, 0 when nothing was dropped
     after = view(client, headers, session_id)
     assert after["active_run"] is None and after["session_progress_stage"] == "theory_completed"
     assert [b["block_id"] for b in after["theory_content"]] == [1, 2, 3, 4]

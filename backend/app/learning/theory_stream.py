@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 
+from backend.app.tools.content.block_intake import BlockTally
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
 from backend.app.tools.content.theory_tools_chatgpt import (
@@ -30,6 +31,7 @@ def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterato
     Failure before the first block: the synchronous tool writes the lesson (`sync`).
     Failure after k blocks: one continuation call for the rest (`continuation`), so no
     block is sent twice. If that fails too: stream_error GENERATION_FAILED.
+    `skipped_blocks` counts the invalid blocks left out of the lesson the learner got.
     """
     started = time.monotonic()
     yield {"type": "stream_start", "temp_session_id": ticket, "estimated_blocks": ESTIMATED_BLOCKS}
@@ -58,11 +60,12 @@ def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterato
         fallback_mode = "continuation" if delivered else "sync"
         try:
             if delivered:
-                rest = theory_continuation_tool(context, model, delivered)
+                rest = theory_continuation_tool(context, model, delivered, stats.blocks)
             else:
+                stats.blocks = BlockTally()  # the sync lesson replaces the attempt, unseen
                 rest = [
                     {"block_type": b["block_type"], "data": b["data"]}
-                    for b in theory_generation_tool(context, model)
+                    for b in theory_generation_tool(context, model, stats.blocks)
                 ]
         except Exception as fallback_error:
             log.warning(
@@ -83,4 +86,5 @@ def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterato
         "fallback_mode": fallback_mode,
         "elapsed_ms": round((time.monotonic() - started) * 1000),
         "usage": stats.usage,
+        "skipped_blocks": stats.blocks.skipped,
     }

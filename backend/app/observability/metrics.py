@@ -55,6 +55,11 @@ STREAM_INVALID_BLOCKS = Counter(
     "Blocks from the model that failed their schema and were skipped.",
     ["kind"],
 )
+STREAM_TRIMMED_BLOCKS = Counter(
+    "tutor_stream_trimmed_blocks_total",
+    "Blocks from the model over a size cap (items, text length), cut to it and kept.",
+    ["kind", "block_type"],
+)
 STREAMS_ACTIVE = Gauge(
     "tutor_streams_active",
     "Streams being produced right now, summed over live workers.",

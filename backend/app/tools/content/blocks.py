@@ -2,14 +2,18 @@
 
 The model is asked for `[{"block_type", "data"}, ...]`; each block is validated here, any
 `block_id` it sends is ignored, and the server numbers the valid blocks 1, 2, ...
+A block over a size cap (too many items, too long a text) is cut to the cap and kept.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from backend.app.tools.content.block_caps import fit_to_caps
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +79,43 @@ SectionData = Annotated[
 _SECTION = TypeAdapter(SectionData)
 
 
-def validate_block(raw: Any) -> dict | None:
-    """The block as `{"block_type", "data"}` with clean data, or None when it is unusable."""
+@dataclass(frozen=True)
+class CheckedBlock:
+    """A model's block after validation: clean (or None when unusable) and the paths cut."""
+
+    block: dict | None
+    cut_paths: tuple[str, ...] = ()
+
+
+_VALIDATORS = {"header": HeaderData.model_validate, "section": _SECTION.validate_python}
+
+
+def check_block(raw: Any) -> CheckedBlock:
+    """Validate one block; a block that breaks only size caps comes back cut to them."""
     if not isinstance(raw, dict):
-        return None
+        return CheckedBlock(None)
     block_type, data = raw.get("block_type"), raw.get("data")
+    validate = _VALIDATORS.get(block_type) if isinstance(block_type, str) else None
+    if validate is None:
+        return CheckedBlock(None)
     try:
-        if block_type == "header":
-            clean = HeaderData.model_validate(data)
-        elif block_type == "section":
-            clean = _SECTION.validate_python(data)
-        else:
-            return None
+        clean, cut_paths = fit_to_caps(validate, data)
     except ValidationError as error:
         log.info("Skipping an invalid %s block: %d problems", block_type, error.error_count())
-        return None
-    return {"block_type": block_type, "data": clean.model_dump(exclude_none=True)}
+        return CheckedBlock(None)
+    block = {"block_type": block_type, "data": clean.model_dump(exclude_none=True)}
+    return CheckedBlock(block, tuple(cut_paths))
+
+
+def validate_block(raw: Any) -> dict | None:
+    """The block as `{"block_type", "data"}` with clean data, or None when it is unusable."""
+    return check_block(raw).block
+
+
+def block_kind(block: dict) -> str:
+    """A block's kind for logs and metrics: the section's type, else the block type."""
+    section_type = block["data"].get("type") if block["block_type"] == "section" else None
+    return section_type or block["block_type"]
 
 
 def number_blocks(blocks: list[dict], start: int = 1) -> list[dict]:

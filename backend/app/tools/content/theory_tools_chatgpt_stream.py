@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.llm.text_stream import stream_text
-from backend.app.observability.metrics import STREAM_INVALID_BLOCKS
 from backend.app.streaming.block_splitter import BlockSplitter
-from backend.app.tools.content.blocks import validate_block
+from backend.app.tools.content.block_intake import BlockTally, accept_blocks
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import build_lesson_messages
 
@@ -20,11 +19,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class StreamStats:
-    """What the stream told us besides blocks: token usage, completeness, rejects."""
+    """What the stream told us besides blocks: token usage, completeness, blocks cut or skipped."""
 
     usage: dict | None = None
     complete: bool = False
-    invalid_blocks: int = 0
+    blocks: BlockTally = field(default_factory=BlockTally)
 
     def add_usage(self, usage: dict | None) -> None:
         """Sum the token counts a provider reports (often only on the last chunk)."""
@@ -48,16 +47,6 @@ def theory_streaming_generation_tool(
     for piece in stream_text(model, build_lesson_messages(context)):
         stats.add_usage(piece.usage)
         if piece.text:
-            yield from _valid(splitter.feed(piece.text), stats)
-    yield from _valid(splitter.close(), stats)
+            yield from accept_blocks(splitter.feed(piece.text), stats.blocks)
+    yield from accept_blocks(splitter.close(), stats.blocks)
     stats.complete = splitter.complete
-
-
-def _valid(raw_blocks: list[dict], stats: StreamStats) -> Iterator[dict]:
-    for raw in raw_blocks:
-        block = validate_block(raw)
-        if block is None:
-            stats.invalid_blocks += 1
-            STREAM_INVALID_BLOCKS.labels("theory").inc()
-            continue
-        yield block
