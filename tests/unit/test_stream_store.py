@@ -137,7 +137,7 @@ def test_run_ids_do_not_reveal_tickets():
 def test_expired_tickets_are_cleaned_up(store):
     store.issue("alice", {}, ttl=-120)
     store.issue("alice", {}, ttl=60)  # issuing sweeps tickets expired over a minute ago
-    assert store._read("SELECT COUNT(*) FROM tickets", ())[0][0] == 1
+    assert store._read("SELECT COUNT(*) FROM ticket_hashes", ())[0][0] == 1
 
 
 def test_expired_unclaimed_tells_a_forgotten_ticket_from_a_claimed_one(tmp_path):

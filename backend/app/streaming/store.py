@@ -2,8 +2,9 @@
 
 The interface is small on purpose, so a Redis backend (SET NX EX, GETDEL, Streams) can
 take its place: TicketStore issue/peek/claim and RunLog create/append/finish/read/...
-Runs are keyed by a hash of their ticket, so this store's run rows, the metrics and the
-logs never hold a usable ticket.
+A ticket is stored as its hash, which is also its run's key, and no logged event carries
+it (a subscriber adds it to `stream_start` as it serves the event): the file, its WAL and
+the metrics and logs hold no usable ticket, so deleted rows need no wiping here.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.app.streaming.store_upgrade import upgrade_to_hashed_tickets
+
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS tickets (
-    ticket TEXT PRIMARY KEY, owner TEXT NOT NULL, payload TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS ticket_hashes (
+    ticket_hash TEXT PRIMARY KEY, owner TEXT NOT NULL, payload TEXT NOT NULL,
     expires_at REAL NOT NULL, claimed_at REAL);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL,
@@ -31,14 +34,17 @@ CREATE TABLE IF NOT EXISTS run_events (
     PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ix_runs_finished ON runs (status, finished_at);
 CREATE INDEX IF NOT EXISTS ix_runs_lease ON runs (status, lease_expires_at);
-CREATE INDEX IF NOT EXISTS ix_tickets_expiry ON tickets (expires_at);
+CREATE INDEX IF NOT EXISTS ix_ticket_hashes_expiry ON ticket_hashes (expires_at);
 """
 BUSY_TIMEOUT_MS = 3000
 TICKET_BYTES = 32  # 256 bits of randomness
 
 
 def run_id_for(ticket: str) -> str:
-    """The run's key: a one-way hash of its ticket."""
+    """The run's key, and the ticket's own in the ticket table: a one-way hash of it.
+
+    A ticket has 256 random bits, so a plain SHA-256 cannot be reversed by guessing.
+    """
     return hashlib.sha256(ticket.encode()).hexdigest()[:40]
 
 
@@ -75,6 +81,7 @@ class SqliteStreamStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
         if "meta" not in columns:  # a store file from before runs carried their meta
             self._db.execute("ALTER TABLE runs ADD COLUMN meta TEXT")
+        upgrade_to_hashed_tickets(self._db)
         self._lock = threading.Lock()
         self.max_events = max_events
         self.retention_seconds = retention_seconds
@@ -105,10 +112,11 @@ class SqliteStreamStore:
         now = time.time()
 
         def insert(cursor):
-            cursor.execute("DELETE FROM tickets WHERE expires_at < ?", (now - 60,))
+            cursor.execute("DELETE FROM ticket_hashes WHERE expires_at < ?", (now - 60,))
             cursor.execute(
-                "INSERT INTO tickets (ticket, owner, payload, expires_at) VALUES (?, ?, ?, ?)",
-                (ticket, owner, json.dumps(payload, ensure_ascii=False), now + ttl),
+                "INSERT INTO ticket_hashes (ticket_hash, owner, payload, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (run_id_for(ticket), owner, json.dumps(payload, ensure_ascii=False), now + ttl),
             )
 
         self._write(insert)
@@ -117,8 +125,9 @@ class SqliteStreamStore:
     def peek(self, ticket: str) -> str | None:
         """The owner of a ticket that can still be claimed, else None."""
         rows = self._read(
-            "SELECT owner FROM tickets WHERE ticket = ? AND claimed_at IS NULL AND expires_at > ?",
-            (ticket, time.time()),
+            "SELECT owner FROM ticket_hashes "
+            "WHERE ticket_hash = ? AND claimed_at IS NULL AND expires_at > ?",
+            (run_id_for(ticket), time.time()),
         )
         return rows[0][0] if rows else None
 
@@ -128,7 +137,10 @@ class SqliteStreamStore:
         A claimed ticket is never "expired unclaimed", even in the moment before its run
         is created on another worker.
         """
-        rows = self._read("SELECT claimed_at, expires_at FROM tickets WHERE ticket = ?", (ticket,))
+        rows = self._read(
+            "SELECT claimed_at, expires_at FROM ticket_hashes WHERE ticket_hash = ?",
+            (run_id_for(ticket),),
+        )
         if rows:
             claimed_at, expires_at = rows[0]
             return claimed_at is None and expires_at <= time.time()
@@ -140,9 +152,9 @@ class SqliteStreamStore:
 
         def take(cursor):
             row = cursor.execute(
-                "UPDATE tickets SET claimed_at = ? WHERE ticket = ? AND claimed_at IS NULL "
-                "AND expires_at > ? RETURNING owner, payload",
-                (time.time(), ticket, time.time()),
+                "UPDATE ticket_hashes SET claimed_at = ? WHERE ticket_hash = ? "
+                "AND claimed_at IS NULL AND expires_at > ? RETURNING owner, payload",
+                (time.time(), run_id_for(ticket), time.time()),
             ).fetchone()
             return (row[0], json.loads(row[1])) if row else None
 
