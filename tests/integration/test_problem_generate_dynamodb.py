@@ -5,7 +5,8 @@ import time
 from backend.app import create_app
 from backend.app.storage.problems import get_problem_store
 from tests.conftest import AuthHelper
-from tests.support.problem_scripts import read_ndjson
+from tests.fakes.scripts import Script
+from tests.support.problem_scripts import DESCRIPTION, generation_scripts, read_ndjson
 
 GENERATE = "/api/v1/problems/generate-stream"
 BODY = {"prompt": "스택으로 괄호 짝을 확인하는 문제", "difficulty": "easy"}
@@ -67,6 +68,31 @@ def test_store_down_the_result_still_carries_the_problem_and_it_is_saved_later(
         store.stop_background_drain()
     read = client.get(f"/api/v1/problems/{result['problemId']}", headers=headers).json["data"]
     assert read["persisted"] is True and read["problem"] == result["problem"]
+
+
+def test_an_item_dynamodb_refuses_gives_no_problem_id_and_says_why(dynamodb_settings, fake_openai):
+    settings = dynamodb_settings(
+        LLM_PROVIDER="openai",
+        OPENAI_API_KEY="k",
+        OPENAI_BASE_URL=fake_openai.base_url,
+        LLM_MAX_RETRIES=0,
+        PROBLEM_OUTBOX_RETRY_SECONDS=0.2,
+    )
+    app, client, headers = _client(settings)
+    # About 450 KB of description: over DynamoDB's 400 KB item limit, a ValidationException
+    # that no retry can fix (not an outage for the outbox).
+    padding = "\n" + "벽" * 150_000
+    huge = DESCRIPTION.replace("벽(#)은 지날 수 없습니다.", "벽(#)은 지날 수 없습니다." + padding)
+    fake_openai.script(*generation_scripts(Script(content=huge, chunk_size=8192)))
+    result = _result(client, headers)
+    assert result["persisted"] is False
+    assert result["problemId"] is None
+    assert "ValidationException" in result["persist_error"]
+    assert result["problem"]["description"].endswith("벽" * 10)
+    with app.app_context():
+        assert get_problem_store().outbox.count() == 0  # nothing waits to be retried forever
+    listing = client.get("/api/v1/problems", headers=headers).json["data"]
+    assert listing["items"] == []
 
 
 def _user_id(client, headers) -> str:

@@ -25,12 +25,17 @@ def token(text: str) -> Event:
     return {"type": "token", "payload": {"text": text}}
 
 
-def result(problem_id: str, persisted: bool, problem: dict[str, Any]) -> Event:
-    """The finished problem and where it was saved."""
-    return {
-        "type": "result",
-        "payload": {"problemId": problem_id, "persisted": persisted, "problem": problem},
-    }
+def result(
+    problem_id: str | None,
+    persisted: bool,
+    problem: dict[str, Any],
+    persist_error: str | None = None,
+) -> Event:
+    """The finished problem and where it was saved (a failed save: no id, and why)."""
+    payload = {"problemId": problem_id, "persisted": persisted, "problem": problem}
+    if persist_error is not None:
+        payload["persist_error"] = persist_error
+    return {"type": "result", "payload": payload}
 
 
 def error(code: str, message: str) -> Event:

@@ -19,7 +19,12 @@ from backend.app.problem_generator.generator import (
     SavedProblem,
 )
 from backend.app.problem_generator.models import GeneratedProblem
-from backend.app.storage.problems import ProblemRecord, ProblemStore, utc_now_iso
+from backend.app.storage.problems import (
+    ProblemRecord,
+    ProblemStore,
+    ProblemStoreError,
+    utc_now_iso,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +60,13 @@ class ProblemStreamService:
                 problem=problem,
             )
             try:
-                persisted = self.store.save(record)
+                return SavedProblem(record.problem_id, self.store.save(record))
+            except ProblemStoreError as refused:  # retrying cannot help: hand out no dead id
+                log.error("Problem %s was refused by the store: %s", record.problem_id, refused)
+                return SavedProblem(None, False, persist_error=str(refused))
             except Exception:  # even the local outbox failed: still hand the learner the problem
                 log.exception("Problem %s could not be stored anywhere", record.problem_id)
-                persisted = False
-            return SavedProblem(record.problem_id, persisted)
+                return SavedProblem(None, False, persist_error="The problem could not be stored.")
 
         return save
 

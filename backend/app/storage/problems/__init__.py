@@ -3,6 +3,7 @@
 from backend.app.storage.problems.errors import (
     InvalidCursor,
     ProblemConflict,
+    ProblemRejected,
     ProblemStoreError,
     StoreUnavailable,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "InvalidCursor",
     "ProblemConflict",
     "ProblemRecord",
+    "ProblemRejected",
     "ProblemStore",
     "ProblemStoreError",
     "StoreUnavailable",

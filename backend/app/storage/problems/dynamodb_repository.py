@@ -22,6 +22,7 @@ from backend.app.storage.problems.dynamodb_items import (
 from backend.app.storage.problems.errors import (
     InvalidCursor,
     ProblemConflict,
+    ProblemRejected,
     ProblemStoreError,
     StoreUnavailable,
 )
@@ -68,7 +69,7 @@ class DynamoProblemRepository:
             old = failed.old_item or self._get_item(record.problem_id)
         except _Rejected as rejected:
             # An invalid item (e.g. over 400 KB) fails the same way on every retry.
-            raise ProblemStoreError(f"DynamoDB refused the item: {rejected.code}") from rejected
+            raise ProblemRejected(f"DynamoDB refused the item: {rejected}") from rejected
         if old is None:
             # Deleted between the two calls: nothing to compare with; let the caller retry.
             raise StoreUnavailable(f"problem {record.problem_id} changed during its save")
@@ -163,7 +164,7 @@ class DynamoProblemRepository:
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed(exc.response.get("Item")) from exc
             if code in _CLIENT_SIDE_CODES and status < 500:
-                raise _Rejected(code) from exc
+                raise _Rejected(code, error.get("Message", "")) from exc
             log.warning("DynamoDB %s failed: %s (HTTP %s)", operation.__name__, code, status)
             raise StoreUnavailable(f"DynamoDB {operation.__name__} failed: {code}") from exc
         except BotoCoreError as exc:
@@ -188,6 +189,8 @@ class _ConditionFailed(Exception):
 class _Rejected(Exception):
     """DynamoDB refused the request as invalid (a client-side error code)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
+    def __init__(self, code: str, message: str = "") -> None:
+        # DynamoDB's message says what was wrong ("Item size has exceeded ..."); it names
+        # no value, so it may reach the learner.
+        super().__init__(f"{code}: {message}" if message else code)
         self.code = code

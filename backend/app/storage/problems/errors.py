@@ -9,6 +9,10 @@ class StoreUnavailable(ProblemStoreError):
     """The store could not be reached, throttled us, or failed on its side; retry later."""
 
 
+class ProblemRejected(ProblemStoreError):
+    """The store refused the record itself (e.g. over DynamoDB's 400 KB); no retry helps."""
+
+
 class ProblemConflict(ProblemStoreError):
     """A problem with this id already exists and was saved by a different request."""
 

@@ -16,7 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from backend.app.problem_generator.models import GeneratedProblem
-from backend.app.storage.problems.errors import ProblemConflict, StoreUnavailable
+from backend.app.storage.problems.errors import (
+    ProblemConflict,
+    ProblemRejected,
+    StoreUnavailable,
+)
 from backend.app.storage.problems.record import ProblemRecord
 from backend.app.storage.problems.repository import ProblemRepository
 
@@ -107,6 +111,10 @@ class ProblemOutbox:
                 break
             except ProblemConflict:
                 log.error("Dropping waiting problem %s: its id is taken by another", problem_id)
+                self._delete(problem_id)
+            except ProblemRejected as exc:
+                # Retrying would be refused the same way forever.
+                log.error("Dropping waiting problem %s: the store refused it: %s", problem_id, exc)
                 self._delete(problem_id)
             except Exception:
                 log.exception("Saving waiting problem %s failed; will retry", problem_id)

@@ -27,8 +27,10 @@ class ProblemStore:
     def save(self, record: ProblemRecord) -> bool:
         """True when stored; False when the store was unavailable and the outbox keeps it.
 
-        ProblemConflict (the id is taken by another request) and other ProblemStoreError
-        (the store refused the record itself) pass through: retrying cannot fix them.
+        An outage (StoreUnavailable) is the outbox's to retry. A refusal passes through:
+        ProblemRejected (the store refused the record itself, e.g. an item over 400 KB) and
+        ProblemConflict (the id is taken by another request); retrying cannot fix them, so
+        the caller must not hand out the id.
         """
         try:
             self.repository.save(record)
