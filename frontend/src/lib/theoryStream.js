@@ -12,6 +12,15 @@ export const STREAM_DEFAULTS = {
 // Terminal errors after which a fresh synchronous lesson is the learner's best chance.
 const FALLBACK_CODES = new Set(['RUN_ABORTED', 'INVALID_SESSION'])
 
+/**
+ * The blocks a finished lesson left out because the model wrote them invalid
+ * (`stream_complete.skipped_blocks`); 0 when none or when the event does not say.
+ */
+export function skippedBlocksOf(complete) {
+  const count = complete?.skipped_blocks
+  return Number.isInteger(count) && count > 0 ? count : 0
+}
+
 /** Wait `ms`, or less when `signal` aborts. */
 export function sleep(ms, signal) {
   return new Promise((resolve) => {

@@ -5,7 +5,7 @@ import { computed, ref } from 'vue'
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
 import { messageFor } from '@/lib/errorMessages'
-import { runTheoryStream } from '@/lib/theoryStream'
+import { runTheoryStream, skippedBlocksOf } from '@/lib/theoryStream'
 
 const ACTIVE_STATES = new Set(['starting', 'streaming', 'fallback'])
 
@@ -21,6 +21,8 @@ export const useLearningStore = defineStore('learning', () => {
   const theoryBlocks = ref([])
   const estimatedBlocks = ref(null)
   const streamSummary = ref(null) // stream_complete: total_blocks, fallback, fallback_mode, elapsed_ms
+  // Blocks of the lesson shown that the server left out as invalid (the view says so).
+  const skippedBlocks = ref(0)
   const usedSyncFallback = ref(false)
   const error = ref(null) // {code, message}
   // +1 for every lesson shown (its feedback is about that lesson)
@@ -50,6 +52,7 @@ export const useLearningStore = defineStore('learning', () => {
     theoryBlocks.value = []
     estimatedBlocks.value = null
     streamSummary.value = null
+    skippedBlocks.value = 0
     usedSyncFallback.value = false
     error.value = null
     seenBlockIds.clear()
@@ -76,6 +79,7 @@ export const useLearningStore = defineStore('learning', () => {
 
   function completeTheoryStreaming(summary) {
     streamSummary.value = summary
+    skippedBlocks.value = skippedBlocksOf(summary)
     theoryStreamingState.value = 'completed'
     tempSessionId.value = null
   }
@@ -288,6 +292,7 @@ export const useLearningStore = defineStore('learning', () => {
     theoryBlocks,
     estimatedBlocks,
     streamSummary,
+    skippedBlocks,
     usedSyncFallback,
     error,
     lessonSerial,

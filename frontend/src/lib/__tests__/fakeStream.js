@@ -14,7 +14,12 @@ export const lesson = {
           block_id: id,
           data: { type, content: `b${id}` },
         },
-  complete: (n = 4) => ({ type: 'stream_complete', total_blocks: n, fallback: false }),
+  complete: (n = 4, skipped = 0) => ({
+    type: 'stream_complete',
+    total_blocks: n,
+    fallback: false,
+    skipped_blocks: skipped,
+  }),
   error: (code) => ({ type: 'stream_error', code, message: code }),
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 
-import { runTheoryStream } from '@/lib/theoryStream'
+import { runTheoryStream, skippedBlocksOf } from '@/lib/theoryStream'
 
 import { ev, lesson, scriptedConnect } from './fakeStream'
 
@@ -127,5 +127,21 @@ describe('runTheoryStream', () => {
     })
     setTimeout(() => controller.abort(), 20)
     expect((await pending).result.outcome).toBe('aborted')
+  })
+})
+
+describe('skippedBlocksOf', () => {
+  it('reads the blocks a finished lesson left out, 0 when none or unreadable', () => {
+    expect(skippedBlocksOf(lesson.complete(3, 1))).toBe(1)
+    expect(skippedBlocksOf(lesson.complete(4))).toBe(0)
+    for (const odd of [
+      null,
+      {},
+      { skipped_blocks: -2 },
+      { skipped_blocks: '2' },
+      { skipped_blocks: 1.5 },
+    ]) {
+      expect(skippedBlocksOf(odd)).toBe(0)
+    }
   })
 })

@@ -86,6 +86,8 @@ describe('block handling', () => {
     expect(store.theoryStreamingState).toBe('completed')
     expect(store.streamSummary.total_blocks).toBe(4)
 
+    expect(store.skippedBlocks).toBe(0)
+
     store.handleTheoryEvent(lesson.error('CANCELLED'))
     expect(store.theoryStreamingState).toBe('cancelled')
     expect(store.error).toBeNull()
@@ -113,6 +115,27 @@ describe('a streamed lesson against a fake stream', () => {
     expect(store.theoryBlocks.map((b) => b.block_id)).toEqual([1, 2, 3, 4])
     expect(calls.map((c) => c.lastEventId)).toEqual([null, 3, 5])
     expect(store.usedSyncFallback).toBe(false)
+  })
+
+  it('keeps the count of blocks the server left out, until the next lesson', async () => {
+    const { connect } = scriptedConnect([
+      [ev(1, lesson.start()), ev(2, lesson.block(1)), ev(3, lesson.block(3)), 'drop'],
+      [ev(4, lesson.complete(2, 1))],
+      [ev(1, lesson.start()), ev(2, lesson.block(1)), ev(3, lesson.complete(1))],
+    ])
+    learningService.startTheoryStreaming.mockResolvedValue(streamingStart())
+    learningService.connectTheoryStream.mockImplementation(connect)
+
+    await store.startLesson(2, 1)
+    await settle(store)
+    expect(store.theoryStreamingState).toBe('completed')
+    expect(store.skippedBlocks).toBe(1)
+    expect(store.streamSummary.skipped_blocks).toBe(1)
+
+    await store.retryLesson()
+    expect(store.skippedBlocks).toBe(0) // a new lesson starts with nothing missing
+    await settle(store)
+    expect(store.skippedBlocks).toBe(0)
   })
 
   it('falls back to the synchronous lesson after repeated failures', async () => {

@@ -84,4 +84,33 @@ describe('LessonView', () => {
     expect(learningService.sendFeedback).toHaveBeenCalledWith('s1', 'lesson', 1, null)
     expect(wrapper.get('[data-testid=feedback-lesson]').attributes('data-state')).toBe('saved')
   })
+
+  it('says when part of a finished lesson could not be shown, in a status region', async () => {
+    Object.assign(store, {
+      sessionId: 's1',
+      chapterNumber: 2,
+      sectionNumber: 1,
+      theoryStreamingState: 'streaming',
+    })
+    store.handleTheoryBlock({ block_type: 'header', block_id: 1, data: { title: 'LLM이란?' } })
+    const wrapper = await mountAt('/learn/s1')
+    const status = wrapper.get('[data-testid=lesson-skipped]')
+    expect(status.attributes('role')).toBe('status') // present before it speaks
+    expect(status.text()).toBe('')
+
+    store.handleTheoryEvent({ type: 'stream_complete', total_blocks: 3, skipped_blocks: 2 })
+    await flushPromises()
+
+    expect(status.text()).toBe('강의 일부(블록 2개)를 표시하지 못했어요. 다시 시도해 보세요.')
+    expect(wrapper.get('section.lesson').element.contains(status.element)).toBe(true)
+    expect(wrapper.find('[data-testid=lesson-retry]').exists()).toBe(true)
+  })
+
+  it('says nothing is missing when the server skipped no block', async () => {
+    Object.assign(store, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
+    store.handleTheoryEvent({ type: 'stream_complete', total_blocks: 4, skipped_blocks: 0 })
+    const wrapper = await mountAt('/learn/s1')
+    expect(wrapper.get('[data-testid=lesson-skipped]').text()).toBe('')
+    expect(wrapper.find('[data-testid=lesson-retry]').exists()).toBe(false)
+  })
 })
