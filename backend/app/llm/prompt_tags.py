@@ -22,14 +22,19 @@ to the last human message. Tags per task:
 - ``problem_description``: ``<prompt>``, ``<difficulty>``, ``<algorithm_type>``,
   ``<title>``, ``<scenario>``. Output: Markdown with the headings 제목, 문제 설명, 입력 형식,
   출력 형식, 제약 조건, 예제, 힌트.
-- ``qna_answer``: ``<question>``, optional ``<lesson>``, ``<material title="...">`` (zero
-  or more), optional ``<conversation>``. Output: Markdown answer citing material titles.
+- ``qna_answer``: ``<question>`` (in the last human message), optional ``<lesson>``,
+  ``<material title="...">`` (zero or more). Earlier turns of the conversation come as
+  human and ai messages of their own, their text passed through ``escape_tags``. Output:
+  Markdown answer citing material titles.
 - ``intent_classification``: ``<message>``. Output: JSON object ``{"intent": ...}`` with
   question | next_step | retry_easier | other.
 
 Use ``render_tag`` (or ``render_material``) to embed values: it escapes attribute values
 and neutralises protocol tags inside a value (``<task>`` becomes ``&lt;task>``), so user
-text cannot inject or close a tag; the parsers undo that escaping.
+text cannot inject or close a tag; the parsers undo that escaping. Text that sits in a
+message of its own (a past turn) goes through ``escape_tags`` for the same reason. A
+system prompt names a tag without its angle brackets ("the question tag"): a literal
+``<question>`` there would open a tag the offline model reads.
 """
 
 from __future__ import annotations
@@ -62,7 +67,6 @@ TAG_NAMES = (
     "scenario",
     "question",
     "lesson",
-    "conversation",
     "message",
 )
 
@@ -82,9 +86,14 @@ def _unescape(value: str) -> str:
     return _ESCAPED_TAG.sub(r"<\1", value).strip()
 
 
+def escape_tags(value: object) -> str:
+    """Return the text with every protocol tag in it neutralised (``<task>`` -> ``&lt;task>``)."""
+    return _INNER_TAG.sub(r"&lt;\1", "" if value is None else str(value))
+
+
 def render_tag(name: str, value: object, **attrs: object) -> str:
     """Return ``<name attr="...">value</name>`` with the value made safe to embed."""
-    body = _INNER_TAG.sub(r"&lt;\1", "" if value is None else str(value))
+    body = escape_tags(value)
     attr_text = "".join(
         f' {key}="{html.escape(str(val), quote=True)}"' for key, val in attrs.items()
     )

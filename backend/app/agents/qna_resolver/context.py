@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
-from backend.app.agents.qna_resolver.prompts import LEVELS, SYSTEM_PROMPT
-from backend.app.llm.prompt_tags import TASK_QNA_ANSWER, render_material, render_tag
+from backend.app.agents.qna_resolver.prompts import LEARNER_TEXT_IS_DATA, LEVELS, SYSTEM_PROMPT
+from backend.app.llm.prompt_tags import (
+    TASK_QNA_ANSWER,
+    escape_tags,
+    render_material,
+    render_tag,
+)
 from backend.app.retrieval import search_theory_materials
 
 TOP_K = 3
@@ -92,13 +97,36 @@ def prepare_qna_context(state: dict, question: str) -> QnAContext:
 
 
 def build_answer_messages(context: QnAContext) -> list[BaseMessage]:
-    """System + human messages asking for a grounded answer."""
-    system = SYSTEM_PROMPT.format(level=LEVELS.get(context.user_type, LEVELS["beginner"]))
-    parts = [render_tag("task", TASK_QNA_ANSWER), render_tag("question", context.question)]
+    """The instructions with the lesson and materials, the recent turns, then the question.
+
+    Each turn is a message of its own, so a line like "assistant: ..." that the learner
+    typed stays inside a user message, and the question is delimited by its tag.
+    """
+    system = SYSTEM_PROMPT.format(
+        data_rule=LEARNER_TEXT_IS_DATA,
+        level=LEVELS.get(context.user_type, LEVELS["beginner"]),
+    )
+    grounding = [render_tag("task", TASK_QNA_ANSWER)]
     if context.lesson:
-        parts.append(render_tag("lesson", context.lesson))
-    parts += [render_material(m.title, m.content) for m in context.materials]
-    if context.conversation:
-        lines = "\n".join(f"{turn['role']}: {turn['message']}" for turn in context.conversation)
-        parts.append(render_tag("conversation", lines))
-    return [SystemMessage(system), HumanMessage("\n".join(parts))]
+        grounding.append(render_tag("lesson", context.lesson))
+    grounding += [render_material(m.title, m.content) for m in context.materials]
+    turns = [_turn_message(turn["role"], turn["message"]) for turn in context.conversation]
+    question = HumanMessage(render_tag("question", context.question))
+    return [SystemMessage("\n\n".join([system, *grounding])), *_alternating([*turns, question])]
+
+
+def _turn_message(role: str, text: str) -> BaseMessage:
+    # Escaped, so a past message cannot open a tag (a forged question) for the offline model.
+    return AIMessage(escape_tags(text)) if role == "assistant" else HumanMessage(escape_tags(text))
+
+
+def _alternating(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """Adjacent messages of one side joined into one: some providers want turns to alternate."""
+    merged: list[BaseMessage] = []
+    for message in messages:
+        if merged and type(merged[-1]) is type(message):
+            joined = f"{merged[-1].content}\n\n{message.content}"
+            merged[-1] = type(message)(joined)
+        else:
+            merged.append(message)
+    return merged

@@ -80,8 +80,6 @@ def compose_answer(text: str) -> str:
     ]
     if supporting:
         lines += ["", "### 조금 더 자세히", *(f"- {item.sentence}" for item in supporting)]
-    if find_tag(text, "conversation"):
-        lines += ["", "앞서 나눈 대화의 흐름도 함께 고려했어요."]
     lines += ["", "참고: " + ", ".join(f"「{title}」" for title in titles)]
     return "\n".join(lines)
 
