@@ -70,8 +70,11 @@ def trimmed_count(client) -> float:
     )
 
 
-def test_forty_examples_arrive_cut_to_the_cap_and_the_lesson_is_whole(lesson_client, fake_openai):
+def test_forty_examples_arrive_cut_to_the_cap_and_the_lesson_is_whole(
+    lesson_client, fake_openai, caplog
+):
     client, headers = lesson_client
+    caplog.set_level("INFO", logger="backend.app.tools.content.block_intake")
     fake_openai.script(
         Script(content=lesson_json(HEADER, INTRO, DEFINITION, FORTY_EXAMPLES), chunk_size=37)
     )
@@ -88,6 +91,7 @@ def test_forty_examples_arrive_cut_to_the_cap_and_the_lesson_is_whole(lesson_cli
     assert complete["type"] == "stream_complete" and complete["total_blocks"] == 4
     assert complete["skipped_blocks"] == 0 and complete["fallback"] is False
     assert trimmed_count(client) == before + 1
+    assert "Cut the examples block to its size caps at examples.items" in caplog.text
 
 
 def test_a_truly_invalid_block_is_skipped_and_counted(lesson_client, fake_openai):

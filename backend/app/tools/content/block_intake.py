@@ -39,5 +39,5 @@ def accept_blocks(raw_blocks: Iterable, tally: BlockTally) -> Iterator[dict]:
             tally.trimmed += 1
             kind = block_kind(checked.block)
             STREAM_TRIMMED_BLOCKS.labels(KIND, kind).inc()
-            log.info("Cut a %s block to its size caps at %s", kind, ", ".join(checked.cut_paths))
+            log.info("Cut the %s block to its size caps at %s", kind, ", ".join(checked.cut_paths))
         yield checked.block
