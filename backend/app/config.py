@@ -78,6 +78,16 @@ class Settings(BaseSettings):
     LLM_RUN_DEADLINE_SECONDS: float = Field(300.0, gt=0)
     OFFLINE_LLM_TOKENS_PER_SECOND: float = Field(40.0, ge=0)
 
+    # Secrets from AWS Secrets Manager: `<SETTING>_SECRET_ARN` names a secret whose text
+    # becomes <SETTING> at start-up (config_secrets.py); set one of the pair, not both.
+    JWT_SECRET_KEY_SECRET_ARN: str = ""
+    OPENAI_API_KEY_SECRET_ARN: str = ""
+    GOOGLE_API_KEY_SECRET_ARN: str = ""
+    DATABASE_URL_SECRET_ARN: str = ""
+    CHECKPOINT_URL_SECRET_ARN: str = ""
+    METRICS_TOKEN_SECRET_ARN: str = ""
+    SECRETS_MANAGER_ENDPOINT_URL: str = ""
+
     # Server (read by gunicorn.conf.py)
     WEB_CONCURRENCY: int = Field(2, ge=1)
     GUNICORN_WORKER_CONNECTIONS: int = Field(1000, ge=1)

@@ -9,6 +9,7 @@ from backend.app.auth.passwords import PasswordService
 from backend.app.auth.tokens import register_jwt
 from backend.app.cli import register_commands
 from backend.app.config import Settings
+from backend.app.config_secrets import resolve_secrets
 from backend.app.errors import register_error_handlers
 from backend.app.extensions import limiter, spec
 from backend.app.learning.setup import register_learning
@@ -28,7 +29,8 @@ from backend.app.web.security import register_security
 
 def build_app(settings: Settings | None = None) -> Flask:
     """The whole application, configured by `settings` (default: the environment)."""
-    settings = settings or Settings()
+    # Secrets named by ARN settings are read first, so the checks see the real values.
+    settings = resolve_secrets(settings or Settings())
     settings.validate_for_startup()
     configure_logging(settings.LOG_LEVEL)
 
