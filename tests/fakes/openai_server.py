@@ -77,6 +77,9 @@ class _OpenAIHandler(ScriptedHandler):
             chunk["usage"] = None
         return chunk
 
+    def _finish_reason(self, record: RequestRecord) -> str:
+        return record.script.finish_reason if record.script else "stop"
+
     def _include_usage(self, record: RequestRecord) -> bool:
         options = record.body.get("stream_options") or {}
         return bool(options.get("include_usage"))
@@ -91,7 +94,7 @@ class _OpenAIHandler(ScriptedHandler):
         events: list[Any] = []
         if not pieces:
             events.append(self._chunk(record, {"role": "assistant", "content": ""}))
-        events.append(self._chunk(record, {}, finish="stop"))
+        events.append(self._chunk(record, {}, finish=self._finish_reason(record)))
         if self._include_usage(record):
             usage = {**self._base(record), "object": "chat.completion.chunk", "choices": []}
             events.append({**usage, "usage": self._usage(record, pieces)})
@@ -100,7 +103,8 @@ class _OpenAIHandler(ScriptedHandler):
     def full_response(self, record: RequestRecord, pieces: list[str]) -> dict[str, Any]:
         """A `chat.completion` object with usage."""
         message = {"role": "assistant", "content": "".join(pieces), "refusal": None}
-        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+        finish = self._finish_reason(record)
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
         return {
             **self._base(record),
             "object": "chat.completion",

@@ -35,6 +35,8 @@ class Script:
     drop_after: int | None = None
     hang: bool = False
     hang_after: int | None = None
+    # Why the answer ended, as the provider says it ("length": cut at the token limit).
+    finish_reason: str = "stop"
 
     @classmethod
     def error(cls, status: int = 500, **kwargs: Any) -> Script:

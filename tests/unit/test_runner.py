@@ -179,3 +179,72 @@ def test_a_producer_renews_its_own_lease_when_the_watcher_is_starved(tmp_path):
     greenlet.join(5)
     assert lapsed and not any(lapsed)  # 0.6 s of work on a 0.3 s lease, never lapsed
     assert renewed and all(keys == ["slot"] for keys in renewed)
+
+
+def stored(runner, run_id):
+    return [event for _, event in runner.store.read(run_id, 0)]
+
+
+def test_text_pieces_of_one_loop_turn_go_out_as_one_event(runner):
+    from backend.app.streaming.text_events import MergeableText
+
+    def produce():
+        yield {"type": "stream_start"}
+        for text in "abc":
+            yield MergeableText("qna_token", text)  # buffered upstream: no wait between
+        gevent.sleep(0.01)
+        for text in "de":
+            yield MergeableText("qna_token", text)
+        yield {"type": "stream_complete"}
+
+    greenlet, results = start(runner, "merged", produce)
+    greenlet.join(2)
+    assert stored(runner, "merged") == [
+        {"type": "stream_start"},
+        {"type": "qna_token", "text": "abc"},
+        {"type": "qna_token", "text": "de"},
+        {"type": "stream_complete"},
+    ]
+    assert "".join(e["text"] for e in results[0].events if e["type"] == "qna_token") == "abcde"
+
+
+def test_an_answer_of_a_piece_per_loop_turn_never_reaches_the_cap(tmp_path):
+    from backend.app.streaming.text_events import MergeableText
+
+    store = SqliteStreamStore(tmp_path / "streams.db", max_events=60, retention_seconds=600)
+    runner = Runner(store, lease_seconds=5, deadline_seconds=3)
+    pieces = [f"{n} " for n in range(600)]  # ten times the cap, one per loop turn
+
+    def produce():
+        yield {"type": "stream_start"}
+        for piece in pieces:
+            gevent.sleep(0.001)  # the next chunk is not there yet: the loop turns
+            yield MergeableText("qna_token", piece)
+        yield {"type": "stream_complete"}
+
+    greenlet, results = start(runner, "long", produce)
+    greenlet.join(10)
+    events = stored(runner, "long")
+    assert events[-1] == {"type": "stream_complete"} and results[0].outcome == "completed"
+    assert "".join(e["text"] for e in events if e["type"] == "qna_token") == "".join(pieces)
+    assert len(events) < 60
+
+
+def test_a_run_past_its_deadline_ends_with_generation_failed_naming_it(tmp_path):
+    store = SqliteStreamStore(tmp_path / "streams.db", max_events=100, retention_seconds=600)
+    runner = Runner(store, lease_seconds=5, deadline_seconds=0.3)
+    closed = []
+
+    def produce():
+        try:
+            yield {"type": "stream_start"}
+            gevent.sleep(30)  # a model that never finishes
+            yield {"type": "stream_complete"}
+        finally:
+            closed.append(True)  # the model stream's cleanup runs: the upstream closes
+
+    greenlet, results = start(runner, "late", produce)
+    greenlet.join(5)
+    terminal = stored(runner, "late")[-1]
+    assert terminal["code"] == "GENERATION_FAILED" and "deadline" in terminal["message"]
+    assert closed == [True] and results[0].outcome == "failed"

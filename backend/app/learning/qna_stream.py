@@ -1,4 +1,9 @@
-"""The QnA answer run: one qna_token per model chunk, then stream_complete or stream_error."""
+"""The QnA answer run: qna_token text as it comes, then stream_complete or stream_error.
+
+Each model chunk's text is a mergeable event: the runner writes the pieces of one loop
+turn as one qna_token (and, late in a long answer, fewer still), so that an answer never
+ends on the run log's cap; the texts still concatenate to exactly the answer.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import time
 from collections.abc import Iterator
 
 from backend.app.agents.qna_resolver.context import QnAContext, build_answer_messages
+from backend.app.llm.limits import TOKEN_LIMIT_MESSAGE, OutputTokenLimitReached
 from backend.app.llm.text_stream import stream_text
+from backend.app.streaming.text_events import MergeableText
 from backend.app.tools.content.theory_tools_chatgpt_stream import StreamStats
 
 log = logging.getLogger(__name__)
@@ -19,10 +26,10 @@ FAILED = {
 }
 
 
-def produce_answer_events(ticket: str, context: QnAContext, model) -> Iterator[dict]:
+def produce_answer_events(context: QnAContext, model) -> Iterator[dict]:
     """stream_start, qna_token..., then stream_complete (the whole answer) or one stream_error."""
     started = time.monotonic()
-    yield {"type": "stream_start", "temp_session_id": ticket}
+    yield {"type": "stream_start"}  # subscribers add the ticket as they serve it
     parts: list[str] = []
     stats = StreamStats()
     try:
@@ -30,7 +37,11 @@ def produce_answer_events(ticket: str, context: QnAContext, model) -> Iterator[d
             stats.add_usage(piece.usage)
             if piece.text:
                 parts.append(piece.text)
-                yield {"type": "qna_token", "text": piece.text}
+                yield MergeableText("qna_token", piece.text)
+    except OutputTokenLimitReached:
+        log.warning("Answer stopped at the output token limit after %d pieces", len(parts))
+        yield {"type": "stream_error", "code": "GENERATION_FAILED", "message": TOKEN_LIMIT_MESSAGE}
+        return
     except Exception as error:  # cancellation is a BaseException and passes through
         log.warning("Answer stream failed after %d tokens: %s", len(parts), type(error).__name__)
         yield FAILED

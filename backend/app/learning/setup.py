@@ -47,7 +47,11 @@ def register_learning(app: Flask) -> None:
     app.extensions["tutor.learning"] = LearningService(
         graph=graph, course=course, sessions=sessions, run_slots=run_slots, settings=settings
     )
-    runner = Runner(store, lease_seconds=settings.STREAM_RUN_LEASE_SECONDS)
+    runner = Runner(
+        store,
+        lease_seconds=settings.STREAM_RUN_LEASE_SECONDS,
+        deadline_seconds=settings.LLM_RUN_DEADLINE_SECONDS,
+    )
     core = {"runner": runner, "sessions": sessions, "run_slots": run_slots, "settings": settings}
     app.extensions["tutor.theory_streams"] = TheoryStreamService(educator=graph.educator, **core)
     app.extensions["tutor.qna_streams"] = QnAStreamService(qna=graph.qna, **core)

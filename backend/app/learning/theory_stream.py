@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 
+from backend.app.llm.limits import TOKEN_LIMIT_MESSAGE, OutputTokenLimitReached
 from backend.app.tools.content.block_intake import BlockTally
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
@@ -25,7 +26,7 @@ class StreamCutShort(Exception):
     """The model's stream ended before the block array was closed, or gave no block."""
 
 
-def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterator[dict]:
+def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
     """stream_start, theory_block..., then stream_complete or one stream_error.
 
     Failure before the first block: the synchronous tool writes the lesson (`sync`).
@@ -34,7 +35,8 @@ def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterato
     `skipped_blocks` counts the invalid blocks left out of the lesson the learner got.
     """
     started = time.monotonic()
-    yield {"type": "stream_start", "temp_session_id": ticket, "estimated_blocks": ESTIMATED_BLOCKS}
+    # No ticket in the logged event: subscribers add it as they serve it.
+    yield {"type": "stream_start", "estimated_blocks": ESTIMATED_BLOCKS}
     delivered: list[dict] = []
     stats = StreamStats()
 
@@ -53,6 +55,12 @@ def produce_lesson_events(ticket: str, context: LessonContext, model) -> Iterato
             yield block_event(block)
         if not delivered or not stats.complete:
             raise StreamCutShort(f"{len(delivered)} blocks, array closed: {stats.complete}")
+    except OutputTokenLimitReached:
+        # No fallback: a second call would run into the same limit. The blocks delivered
+        # stay; the one the model was writing is never sent.
+        log.warning("Lesson stopped at the output token limit after %d blocks", len(delivered))
+        yield {"type": "stream_error", "code": "GENERATION_FAILED", "message": TOKEN_LIMIT_MESSAGE}
+        return
     except Exception as error:  # cancellation is a BaseException and passes through
         log.warning(
             "Lesson stream failed after %d blocks: %s", len(delivered), type(error).__name__

@@ -8,7 +8,7 @@ from backend.app.config import Settings
 
 
 def create_chat_model(settings: Settings, *, temperature: float | None = None) -> BaseChatModel:
-    """Return a chat model with the configured timeout and bounded retries.
+    """Return a chat model with the configured timeout, bounded retries and output limit.
 
     Every provider streams synchronously over httpx (`.stream()`), which cooperates with
     gevent's monkey patching; callers never need asyncio.
@@ -27,6 +27,7 @@ def create_chat_model(settings: Settings, *, temperature: float | None = None) -
             max_retries=settings.LLM_MAX_RETRIES,
             temperature=temperature,
             stream_usage=True,
+            max_tokens=settings.LLM_MAX_OUTPUT_TOKENS,  # sent as max_completion_tokens
         )
         return use_dict_chunks(model)
     if provider == "gemini":
@@ -40,9 +41,13 @@ def create_chat_model(settings: Settings, *, temperature: float | None = None) -
             # google-genai counts attempts, not retries: keep both providers' meaning equal.
             max_retries=settings.LLM_MAX_RETRIES + 1,
             temperature=temperature,
+            max_output_tokens=settings.LLM_MAX_OUTPUT_TOKENS,
         )
     if provider == "offline":
         from backend.app.llm.offline import OfflineChatModel
 
-        return OfflineChatModel(tokens_per_second=settings.OFFLINE_LLM_TOKENS_PER_SECOND)
+        return OfflineChatModel(
+            tokens_per_second=settings.OFFLINE_LLM_TOKENS_PER_SECOND,
+            max_output_tokens=settings.LLM_MAX_OUTPUT_TOKENS,
+        )
     raise ValueError(f"Unknown LLM_PROVIDER {provider!r}")

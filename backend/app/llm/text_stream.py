@@ -23,6 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from backend.app.llm.limits import (
+    TOKEN_LIMIT_MESSAGE,
+    OutputTokenLimitReached,
+    stopped_at_token_limit,
+)
 from backend.app.llm.text import content_text
 from backend.app.streaming.idle import wait_for_idle_loop
 
@@ -43,7 +48,9 @@ class TextPiece:
 def stream_text(model: Any, messages: Any) -> Iterator[TextPiece]:
     """The model's answer to `messages`, piece by piece as the provider streams it.
 
-    Closing the iterator closes the HTTP response, which ends the upstream request.
+    Closing the iterator closes the HTTP response, which ends the upstream request. A
+    reply that stopped at its output token limit raises OutputTokenLimitReached after
+    its last piece: what came is cut short, and the caller must not take it as whole.
     """
     pieces = _openai_pieces(model, messages) if _is_plain_chat_openai(model) else None
     if pieces is None:
@@ -69,10 +76,15 @@ def _defer_the_tail() -> None:
 
 
 def _langchain_pieces(model: Any, messages: Any) -> Iterator[TextPiece]:
+    cut_short = False
     for chunk in model.stream(messages):
         yield TextPiece(content_text(chunk.content), getattr(chunk, "usage_metadata", None))
-        if (getattr(chunk, "response_metadata", None) or {}).get("finish_reason"):
+        finish_reason = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason")
+        if finish_reason:
+            cut_short = cut_short or stopped_at_token_limit(finish_reason)
             _defer_the_tail()
+    if cut_short:
+        raise OutputTokenLimitReached(TOKEN_LIMIT_MESSAGE)
 
 
 def _is_plain_chat_openai(model: Any) -> bool:
@@ -105,6 +117,7 @@ def _openai_pieces(model: Any, messages: Any) -> Iterator[TextPiece] | None:
 
     def pieces() -> Iterator[TextPiece]:
         model._ensure_sync_client_available()
+        cut_short = False
         try:
             with model.client.create(**payload) as response:
                 for chunk in response:
@@ -117,10 +130,13 @@ def _openai_pieces(model: Any, messages: Any) -> Iterator[TextPiece] | None:
                     if text or usage:
                         yield TextPiece(text, _create_usage_metadata(usage) if usage else None)
                     if choices and choices[0].get("finish_reason"):
+                        cut_short = stopped_at_token_limit(choices[0]["finish_reason"])
                         _defer_the_tail()
         except openai.BadRequestError as error:
             _handle_openai_bad_request(error)
         except openai.APIError as error:
             _handle_openai_api_error(error)
+        if cut_short:
+            raise OutputTokenLimitReached(TOKEN_LIMIT_MESSAGE)
 
     return pieces()

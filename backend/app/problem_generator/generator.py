@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
+from backend.app.llm.limits import (
+    TOKEN_LIMIT_MESSAGE,
+    OutputTokenLimitReached,
+    check_reply_complete,
+)
 from backend.app.llm.text import content_text
 from backend.app.llm.text_stream import stream_text
 from backend.app.problem_generator import events
@@ -27,9 +32,11 @@ from backend.app.problem_generator.stages import (
     parse_analysis,
     parse_variation,
 )
+from backend.app.streaming.deadline import RunDeadline, RunDeadlineExceeded
 
 log = logging.getLogger(__name__)
 
+_END = object()  # what next() returns at the end of the description's stream
 ATTEMPTS = 2  # a planning stage gets one retry when its output is unusable
 
 
@@ -65,9 +72,16 @@ class GenerationStats:
 class ProblemGenerator:
     """Generate one coding problem as a stream of status, token, result or error events."""
 
-    def __init__(self, model: BaseChatModel, save: SaveProblem) -> None:
+    def __init__(
+        self, model: BaseChatModel, save: SaveProblem, deadline: RunDeadline | None = None
+    ) -> None:
         self.model = model
         self.save = save
+        self.deadline = deadline
+
+    def _bounded(self) -> AbstractContextManager:
+        """The run's deadline around one blocking model call (never around a yield)."""
+        return self.deadline.bounded() if self.deadline is not None else nullcontext()
 
     def generate_problem_stream(
         self,
@@ -136,13 +150,21 @@ class ProblemGenerator:
             log.warning("Model failed during problem %s: %s", stage, failure)
             message = f"The model stopped answering during the {stage} stage. Try again."
             yield events.error("GENERATION_FAILED", message)
+        except OutputTokenLimitReached:
+            log.warning("Problem %s stopped at the output token limit", stage)
+            yield events.error("GENERATION_FAILED", TOKEN_LIMIT_MESSAGE)
+        except RunDeadlineExceeded as passed:
+            log.warning("Problem generation passed its deadline during the %s stage", stage)
+            yield events.error("GENERATION_FAILED", str(passed))
 
     def _invoke_text(self, messages: list[BaseMessage], stats: GenerationStats) -> str:
         try:
-            reply = self.model.invoke(messages)
+            with self._bounded():
+                reply = self.model.invoke(messages)
         except Exception as error:  # the client has already spent its bounded retries
             raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
         stats.add_usage(getattr(reply, "usage_metadata", None))
+        check_reply_complete(reply)  # a reply cut at the token limit is not retried
         return content_text(reply.content)
 
     def _analyse(
@@ -174,11 +196,14 @@ class ProblemGenerator:
         try:
             while True:
                 try:
-                    piece = next(stream)
-                except StopIteration:
-                    return
+                    with self._bounded():
+                        piece = next(stream, _END)
+                except OutputTokenLimitReached:
+                    raise
                 except Exception as error:
                     raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
+                if piece is _END:
+                    return
                 stats.add_usage(piece.usage)
                 if piece.text:
                     yield piece.text

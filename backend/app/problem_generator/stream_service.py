@@ -11,6 +11,7 @@ from contextlib import closing
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.limits.run_slots import RunSlots
+from backend.app.limits.slot_keeper import SlotKeeper
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
 from backend.app.problem_generator import events
 from backend.app.problem_generator.generator import (
@@ -25,28 +26,39 @@ from backend.app.storage.problems import (
     ProblemStoreError,
     utc_now_iso,
 )
+from backend.app.streaming.deadline import RunDeadline
 
 log = logging.getLogger(__name__)
 
 KIND = "problem"
 LEASE_SECONDS = 60.0
-RENEW_EVERY_SECONDS = 20.0
 
 
 class ProblemStreamService:
     """Start generations for learners and frame their events as NDJSON lines."""
 
-    def __init__(self, model: BaseChatModel, store: ProblemStore, run_slots: RunSlots) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        store: ProblemStore,
+        run_slots: RunSlots,
+        *,
+        lease_seconds: float = LEASE_SECONDS,
+        deadline_seconds: float | None = None,
+    ) -> None:
         self.model = model
         self.store = store
         self.run_slots = run_slots
+        self.lease_seconds = lease_seconds
+        self.deadline_seconds = deadline_seconds
+        self.slot_keeper = SlotKeeper(run_slots, lease_seconds)
 
     def open(
         self, user_id: str, prompt: str, difficulty: str, algorithm_type: str | None
     ) -> Iterator[str]:
         """The stream's lines; the run slot is taken now, so a full cap is a 429, not a line."""
         run_id = f"{KIND}:{uuid.uuid4()}"
-        self.run_slots.acquire(user_id, run_id, KIND, lease_seconds=LEASE_SECONDS)
+        self.run_slots.acquire(user_id, run_id, KIND, lease_seconds=self.lease_seconds)
         return self._lines(run_id, user_id, prompt, difficulty, algorithm_type)
 
     def _saver(self, user_id: str, prompt: str):
@@ -73,24 +85,21 @@ class ProblemStreamService:
     def _lines(
         self, run_id: str, user_id: str, prompt: str, difficulty: str, algorithm_type: str | None
     ) -> Iterator[str]:
-        generator = ProblemGenerator(self.model, self._saver(user_id, prompt))
+        deadline = RunDeadline(self.deadline_seconds) if self.deadline_seconds else None
+        generator = ProblemGenerator(self.model, self._saver(user_id, prompt), deadline)
         stats = GenerationStats()
         started = time.monotonic()
-        renewed = started
         first_token_at: float | None = None
         outcome = "error"
         STREAMS_ACTIVE.labels(KIND).inc()
         try:
             stream = generator.generate_problem_stream(prompt, difficulty, algorithm_type, stats)
-            with closing(stream):
+            with closing(stream), self.slot_keeper.hold(run_id):
                 for event in stream:
                     if event["type"] == "token" and first_token_at is None:
                         first_token_at = time.monotonic()
                     elif event["type"] == "result":
                         outcome = "success"
-                    if time.monotonic() - renewed > RENEW_EVERY_SECONDS:
-                        self.run_slots.renew([run_id], LEASE_SECONDS)
-                        renewed = time.monotonic()
                     yield events.format_stream_message(event["type"], event["payload"])
         except GeneratorExit:
             outcome = "cancelled"  # the client went away; closing the stream closed upstream

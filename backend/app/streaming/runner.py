@@ -7,7 +7,8 @@ worker dies, and kept in memory for the subscribers in its own process, which ar
 at once and read no store per event. A watcher greenlet renews the run's lease and
 polls the store for a cancel mark every CANCEL_POLL_SECONDS; on cancel it kills the
 producer, which unwinds the model stream (closing the upstream HTTP request) wherever it
-is blocked.
+is blocked. A run that passes its deadline is stopped the same way; text events that a
+producer marks as mergeable are merged per loop turn (text_events.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ import gevent
 from gevent.event import Event
 from gevent.lock import Semaphore
 
+from backend.app.streaming.deadline import RunDeadlineExceeded, deadline_timer
 from backend.app.streaming.idle import wait_for_idle_loop
 from backend.app.streaming.store import RunLogFull, SqliteStreamStore
+from backend.app.streaming.text_events import HeldText, MergeableText
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ class _LocalRun:
     """A run this process produces: what its local subscribers and the watcher need."""
 
     lease_hook: LeaseHook | None
+    texts: HeldText  # its latest text events, merged until they may be written
+    release_timer: gevent.Greenlet | None = None  # brings held text out when it is due
     producer: gevent.Greenlet | None = None
     wakeup: Event = field(default_factory=Event)
     renewed_at: float = field(default_factory=time.monotonic)
@@ -87,9 +92,16 @@ class _LocalRun:
 class Runner:
     """Starts producers and lets local subscribers wait for their events."""
 
-    def __init__(self, store: SqliteStreamStore, *, lease_seconds: float) -> None:
+    def __init__(
+        self,
+        store: SqliteStreamStore,
+        *,
+        lease_seconds: float,
+        deadline_seconds: float | None = None,
+    ) -> None:
         self.store = store
         self.lease_seconds = lease_seconds
+        self.deadline_seconds = deadline_seconds
         # Runs produced in this process only (in-process coordination, never shared state).
         self._local: dict[str, _LocalRun] = {}
         self._end_work = Semaphore(1)
@@ -98,6 +110,7 @@ class Runner:
         # will store them (one transaction per loop turn, see _flush).
         self._pending: list[tuple[str, int, dict]] = []
         self._flusher: gevent.Greenlet | None = None
+        self._holding: set[str] = set()  # runs with held text
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -112,7 +125,10 @@ class Runner:
         lease_hook: LeaseHook | None = None,
     ) -> gevent.Greenlet:
         """Run `produce()` in a new greenlet; its events go to the run log as they come."""
-        local = _LocalRun(lease_hook)
+        deadline_at = None
+        if self.deadline_seconds is not None:
+            deadline_at = time.monotonic() + self.deadline_seconds
+        local = _LocalRun(lease_hook, HeldText(self.store.max_events, deadline_at))
         self._local[run_id] = local
         local.producer = gevent.spawn(self._produce, run_id, produce, on_done)
         if self._watcher is None or self._watcher.dead:
@@ -183,14 +199,45 @@ class Runner:
             return False
         if local.write_error is not None:
             raise local.write_error
+        if isinstance(event, MergeableText):
+            other = local.texts.hold(event)  # queued at the end of the loop turn (_flush)
+            if other is not None:
+                self._queue(run_id, local, other)
+            self._holding.add(run_id)
+        else:
+            self._queue_held(run_id, local, force=True)  # text that came first goes first
+            self._queue(run_id, local, event)
+        self._schedule_flush()
+        return True
+
+    def _queue(self, run_id: str, local: _LocalRun, event: dict) -> None:
+        """Number the event and queue it for the next flush."""
         seq = local.next_seq
         if seq >= self.store.max_events:
             raise RunLogFull(run_id)
         local.next_seq += 1
         self._pending.append((run_id, seq, event))
+
+    def _queue_held(self, run_id: str, local: _LocalRun, *, force: bool = False) -> None:
+        """Queue the run's held text if it may go out now, else have a timer bring it."""
+        text = local.texts.take(local.next_seq, force=force)
+        if text is not None:
+            self._queue(run_id, local, text)
+        if local.texts.event is None:
+            self._holding.discard(run_id)
+        elif local.release_timer is None:
+            wait = local.texts.wait_seconds()
+            local.release_timer = gevent.spawn_later(wait, self._release_due, run_id)
+
+    def _release_due(self, run_id: str) -> None:
+        local = self._local.get(run_id)
+        if local is not None:
+            local.release_timer = None
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
         if self._flusher is None:
             self._flusher = gevent.spawn(self._flush)
-        return True
 
     def _flush(self) -> None:
         """Store every queued event of every local run in one transaction, then show them.
@@ -200,6 +247,16 @@ class Runner:
         together: one insert per event was the largest cost of a busy worker.
         """
         self._flusher = None
+        for run_id in list(self._holding):  # the loop turn is over: its text goes out
+            local = self._local.get(run_id)
+            if local is None:
+                self._holding.discard(run_id)
+                continue
+            try:
+                self._queue_held(run_id, local)
+            except RunLogFull as full:
+                self._holding.discard(run_id)
+                local.write_error = full  # the producer's next event ends the run
         pending, self._pending = self._pending, []
         if not pending:
             return
@@ -232,21 +289,27 @@ class Runner:
         """
         result = RunResult(run_id, "failed", started_at=time.monotonic())
         try:
-            for event in produce():
-                if event.get("type") in ("stream_complete", "stream_error"):
-                    outcome = "completed" if event["type"] == "stream_complete" else "failed"
-                    self._conclude(result, outcome, event, on_done)
-                    return
-                if not self._append(run_id, event):
-                    return  # finished elsewhere (reaped); nothing more to add
-                result.events.append(event)
-                result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
-                # No yield here: the event is stored and shown when the producer next
-                # waits for the model (at once when none is buffered; text_stream yields
-                # every few pieces of a backlog) or for its turn to end the run. A yield
-                # per event cost a loop round trip per token.
-                self._renew_if_due(run_id)
-            raise RuntimeError("the producer ended without a terminal event")
+            terminal = None
+            with self._deadline_timer():  # raises RunDeadlineExceeded wherever it waits
+                for event in produce():
+                    if event.get("type") in ("stream_complete", "stream_error"):
+                        terminal = event
+                        break
+                    if not self._append(run_id, event):
+                        return  # finished elsewhere (reaped); nothing more to add
+                    result.events.append(event)
+                    result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
+                    # No yield here: the event is stored and shown when the producer next
+                    # waits for the model (at once when none is buffered; text_stream
+                    # yields every few pieces of a backlog) or for its turn to end the
+                    # run. A yield per event cost a loop round trip per token.
+                    self._renew_if_due(run_id)
+                else:
+                    raise RuntimeError("the producer ended without a terminal event")
+            outcome = "completed" if terminal["type"] == "stream_complete" else "failed"
+            self._conclude(result, outcome, terminal, on_done)
+        except RunDeadlineExceeded as passed:
+            self._conclude(result, "failed", _error("GENERATION_FAILED", str(passed)), on_done)
         except RunCancelled:
             self._conclude(
                 result, "cancelled", _error("CANCELLED", "The run was stopped."), on_done
@@ -267,8 +330,17 @@ class Runner:
         finally:
             # From here on local subscribers read the store, which has every event.
             local = self._local.pop(run_id)
+            self._holding.discard(run_id)
+            if local.release_timer is not None:
+                local.release_timer.kill(block=False)
             local.wakeup.set()
             local.wakeup.clear()
+
+    def _deadline_timer(self) -> contextlib.AbstractContextManager:
+        """The run's deadline, if the runner has one, as a timer in the producer's greenlet."""
+        if self.deadline_seconds is None:
+            return contextlib.nullcontext()
+        return deadline_timer(self.deadline_seconds)
 
     def _conclude(self, result: RunResult, outcome: str, terminal: dict, on_done) -> None:
         """Run the completion handler, then write the terminal event (one run at a time)."""
@@ -276,7 +348,10 @@ class Runner:
             # A kill (the worker stopping) interrupted the completion handler: end the log.
             self.store.append(result.run_id, terminal, terminal=True)
             return
-        self._local[result.run_id].producing = False  # a cancel must not interrupt on_done
+        local = self._local[result.run_id]
+        local.producing = False  # a cancel must not interrupt on_done
+        with contextlib.suppress(RunLogFull):  # a run that filled its log ends anyway
+            self._queue_held(result.run_id, local, force=True)
         self._flush()  # the run's events go before its terminal event
         result.outcome, result.terminal = outcome, terminal
         acquired = False

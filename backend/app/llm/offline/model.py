@@ -27,6 +27,8 @@ class OfflineChatModel(BaseChatModel):
     """
 
     tokens_per_second: float = Field(default=40.0, ge=0)
+    # Like a real provider, a reply longer than this stops there with finish_reason "length".
+    max_output_tokens: int | None = Field(default=None, ge=1)
 
     @property
     def _llm_type(self) -> str:
@@ -38,6 +40,13 @@ class OfflineChatModel(BaseChatModel):
 
     def _delay(self) -> float:
         return 1.0 / self.tokens_per_second if self.tokens_per_second > 0 else 0.0
+
+    def _pieces(self, reply: str) -> tuple[list[str], str]:
+        """The reply's pieces up to the output limit, and the finish reason."""
+        pieces = split_pieces(reply)
+        if self.max_output_tokens is not None and len(pieces) > self.max_output_tokens:
+            return pieces[: self.max_output_tokens], "length"
+        return pieces, "stop"
 
     def _usage(self, messages: list[BaseMessage], reply: str) -> UsageMetadata:
         input_tokens = estimate_tokens(prompt_text(messages))
@@ -56,14 +65,15 @@ class OfflineChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         """Return the whole reply after the time its stream would have taken."""
-        reply = compose_reply(messages, stop)
-        pause = stream_seconds(len(split_pieces(reply)), self.tokens_per_second)
+        pieces, finish_reason = self._pieces(compose_reply(messages, stop))
+        reply = "".join(pieces)
+        pause = stream_seconds(len(pieces), self.tokens_per_second)
         if pause:
             time.sleep(pause)
         message = AIMessage(
             content=reply,
             usage_metadata=self._usage(messages, reply),
-            response_metadata={"finish_reason": "stop", "model_name": MODEL_NAME},
+            response_metadata={"finish_reason": finish_reason, "model_name": MODEL_NAME},
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -75,11 +85,12 @@ class OfflineChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         """Yield the reply in small pieces, pausing between them, then a usage chunk."""
-        reply = compose_reply(messages, stop)
+        pieces, finish_reason = self._pieces(compose_reply(messages, stop))
+        reply = "".join(pieces)
         delay = self._delay()
         # Closing the generator raises GeneratorExit at the pending yield, which ends
         # this loop at once: nothing is produced after the consumer lets go.
-        for index, piece in enumerate(split_pieces(reply)):
+        for index, piece in enumerate(pieces):
             if delay and index:
                 time.sleep(delay)
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
@@ -89,7 +100,7 @@ class OfflineChatModel(BaseChatModel):
         final = AIMessageChunk(
             content="",
             usage_metadata=self._usage(messages, reply),
-            response_metadata={"finish_reason": "stop", "model_name": MODEL_NAME},
+            response_metadata={"finish_reason": finish_reason, "model_name": MODEL_NAME},
             chunk_position="last",
         )
         yield ChatGenerationChunk(message=final)

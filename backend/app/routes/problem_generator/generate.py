@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_jwt_extended import current_user, jwt_required
 from pydantic import Field
-from spectree import Response as SpecResponse
 
-from backend.app.api.schemas import ErrorResponse, StrictModel, trimmed_str
+from backend.app.api.responses import LLM_LIMITS, STREAM_HEADERS, VALIDATED_BODY, documented
+from backend.app.api.schemas import StrictModel, trimmed_str
 from backend.app.extensions import spec
 from backend.app.limits import llm_rate_limit
 from backend.app.problem_generator.models import MAX_ALGORITHM_TYPE_CHARS, Difficulty
 from backend.app.routes.problem_generator import bp
-from backend.app.streaming.socket_options import send_small_writes_at_once
+from backend.app.streaming.socket_options import prepare_stream_socket
 
 NDJSON_HEADERS = {
     "Content-Type": "application/x-ndjson",
@@ -37,19 +37,21 @@ class GenerateProblemRequest(StrictModel):
 @llm_rate_limit
 @spec.validate(
     json=GenerateProblemRequest,
-    resp=SpecResponse(
-        "HTTP_200",  # the NDJSON stream: documented, never validated (it is not JSON)
-        HTTP_401=ErrorResponse,
-        HTTP_409=ErrorResponse,
-        HTTP_422=ErrorResponse,
-        HTTP_429=ErrorResponse,
+    # The NDJSON stream: documented, never validated (it is not one JSON document).
+    resp=documented(
+        200,
+        media_type="application/x-ndjson",
+        headers=STREAM_HEADERS,
+        errors=(*VALIDATED_BODY, 401, *LLM_LIMITS),
+        description="One JSON object per line: `status`, `token`, then `result` or `error`.",
     ),
     tags=["problems"],
     security=[{"bearer": []}],
 )
 def generate_stream(json: GenerateProblemRequest):
     """Status steps, description tokens and the saved problem, one JSON object per line."""
-    send_small_writes_at_once(request.environ)
+    settings = current_app.config["SETTINGS"]
+    prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
     lines = current_app.extensions["tutor.problem_streams"].open(
         current_user.id, json.prompt, json.difficulty, json.algorithm_type
     )

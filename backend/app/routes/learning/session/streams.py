@@ -4,23 +4,59 @@ Both kinds share the ticket machinery (learning/ticket_streams.py): the ticket i
 credential, since a native EventSource sends no headers.
 """
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from flask_jwt_extended import current_user, jwt_required
 
 from backend.app.api.envelope import ok
+from backend.app.api.responses import BODY_GUARD, STREAM_HEADERS, documented
+from backend.app.api.stream_events import ANSWER_EVENT, LESSON_EVENT
+from backend.app.auth.schemas import EmptyResponse
+from backend.app.extensions import spec
 from backend.app.routes.learning import bp
-from backend.app.streaming.socket_options import send_small_writes_at_once
+from backend.app.routes.learning.schemas import StreamHeaders
+from backend.app.streaming.socket_options import prepare_stream_socket
 
-SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+SSE_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+}
 SERVICES = {"theory": "tutor.theory_streams", "qna": "tutor.qna_streams"}
 
 
-def _sse(kind: str, temp_id: str) -> Response:
-    send_small_writes_at_once(request.environ)
+def _stream_doc(event_schema: dict) -> dict:
+    """A stream GET: always 200 (a refused ticket is one `stream_error` event, without id)."""
+    return {
+        "headers": StreamHeaders,
+        "resp": documented(
+            200,
+            media_type="text/event-stream",
+            body_schema=event_schema,
+            headers=STREAM_HEADERS,
+            description="SSE events, `id:` + `data:` each; a refusal is one `stream_error`.",
+        ),
+        "tags": ["learning"],
+        # The ticket is the credential; a token, when sent, must belong to its owner.
+        "security": [{}, {"bearer": []}],
+    }
+
+
+CANCEL_DOC = {
+    "resp": documented(202, EmptyResponse, errors=(*BODY_GUARD, 401, 404)),
+    "tags": ["learning"],
+    "security": [{"bearer": []}],
+}
+
+
+def _sse(kind: str, temp_id: str):
+    settings = current_app.config["SETTINGS"]
+    prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
     body = current_app.extensions[SERVICES[kind]].open(
         temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
     )
-    return Response(body, status=200, mimetype="text/event-stream", headers=SSE_HEADERS)
+    # A (body, status, headers) tuple, not a Response: spectree would read a Response's
+    # whole body after the view (see problems/generate-stream).
+    return body, 200, SSE_HEADERS
 
 
 def _cancel(kind: str, temp_id: str):
@@ -29,6 +65,7 @@ def _cancel(kind: str, temp_id: str):
 
 
 @bp.get("/theory-stream/<string:temp_id>")
+@spec.validate(**_stream_doc(LESSON_EVENT))
 def theory_stream(temp_id: str):
     """The lesson as SSE events."""
     return _sse("theory", temp_id)
@@ -36,12 +73,14 @@ def theory_stream(temp_id: str):
 
 @bp.post("/theory-stream/<string:temp_id>/cancel")
 @jwt_required()
+@spec.validate(**CANCEL_DOC)
 def cancel_theory_stream(temp_id: str):
     """Stop the lesson's run (also fine when it already ended): 202."""
     return _cancel("theory", temp_id)
 
 
 @bp.get("/qna-stream/<string:temp_id>")
+@spec.validate(**_stream_doc(ANSWER_EVENT))
 def qna_stream(temp_id: str):
     """The answer as SSE events."""
     return _sse("qna", temp_id)
@@ -49,6 +88,7 @@ def qna_stream(temp_id: str):
 
 @bp.post("/qna-stream/<string:temp_id>/cancel")
 @jwt_required()
+@spec.validate(**CANCEL_DOC)
 def cancel_qna_stream(temp_id: str):
     """Stop the answer's run (also fine when it already ended): 202."""
     return _cancel("qna", temp_id)
