@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from backend.app.observability.redaction import RedactingFormatter, redact
+from backend.app.observability.redaction import RedactingFormatter, redact, url_without_password
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
@@ -38,3 +38,23 @@ def test_formatter_redacts_tracebacks():
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, True)
         record.exc_info = sys.exc_info()
     assert "eyJ" not in RedactingFormatter().format(record)
+
+
+def test_url_passwords_are_redacted_and_the_rest_kept():
+    text = redact(
+        "connect postgresql+psycopg://tutor:s3cr%40t@db:5432/tutor and redis://:r3dis@r:6379/0"
+    )
+    assert "s3cr" not in text and "r3dis" not in text
+    assert "postgresql+psycopg://tutor:[REDACTED]@db:5432/tutor" in text
+    assert "redis://:[REDACTED]@r:6379/0" in text
+    assert url_without_password("sqlite:////tmp/app.db") == "sqlite:////tmp/app.db"
+    assert url_without_password("postgresql://tutor@db/tutor") == "postgresql://tutor@db/tutor"
+
+
+def test_formatter_redacts_url_passwords_in_tracebacks():
+    try:
+        raise RuntimeError("cannot reach postgresql://tutor:s3cret@db/tutor")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, True)
+        record.exc_info = sys.exc_info()
+    assert "s3cret" not in RedactingFormatter().format(record)

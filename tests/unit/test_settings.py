@@ -1,5 +1,7 @@
 """Settings: production refuses unsafe secrets; development makes its own."""
 
+import traceback
+
 import pytest
 
 from backend.app import create_app
@@ -59,3 +61,22 @@ def test_openai_provider_needs_a_key_or_a_server(tmp_path):
 def test_provider_names_are_case_insensitive(tmp_path):
     settings = Settings(_env_file=None, DATA_DIR=tmp_path, LLM_PROVIDER="Offline")
     assert settings.LLM_PROVIDER == "offline"
+
+
+def _refusal(settings) -> str:
+    """The start-up refusal's message and traceback, as a log would show them."""
+    with pytest.raises(ConfigError) as refused:
+        create_app(settings)
+    return "".join(traceback.format_exception(refused.value))
+
+
+def test_a_bad_checkpoint_url_is_refused_without_its_password(make_settings):
+    text = _refusal(make_settings(CHECKPOINT_URL="mysql://tutor:s3cret@db/tutor"))
+    assert "CHECKPOINT_URL" in text and "mysql://tutor:[REDACTED]@db/tutor" in text
+    assert "s3cret" not in text
+
+
+def test_a_bad_database_url_is_refused_without_its_password(make_settings):
+    text = _refusal(make_settings(DATABASE_URL="postgresql://tutor:s3cret@db:port/tutor"))
+    assert "DATABASE_URL" in text and "postgresql://tutor:[REDACTED]@db:port/tutor" in text
+    assert "s3cret" not in text

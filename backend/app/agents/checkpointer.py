@@ -7,7 +7,8 @@ from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from backend.app.config import Settings
+from backend.app.config import ConfigError, Settings
+from backend.app.observability.redaction import url_without_password
 
 SQLITE_BUSY_TIMEOUT_MS = 3000
 
@@ -19,7 +20,10 @@ def create_checkpointer(settings: Settings) -> BaseCheckpointSaver:
         return _postgres(url)
     if url.startswith("sqlite:///"):
         return _sqlite(Path(url.removeprefix("sqlite:///")))
-    raise ValueError(f"CHECKPOINT_URL must be a sqlite:/// or postgresql:// URL, not {url!r}")
+    raise ConfigError(
+        "CHECKPOINT_URL must be a sqlite:/// or postgresql:// URL,"
+        f" not {url_without_password(url)!r}"
+    )
 
 
 def _sqlite(path: Path) -> BaseCheckpointSaver:

@@ -12,7 +12,11 @@ import re
 
 REDACTED = "[REDACTED]"
 
+# The password of a URL's user info: scheme://user:PASSWORD@host (database, Redis URLs).
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@'\"]*:)[^\s@'\"]+(@)")
+
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (_URL_PASSWORD, r"\1" + REDACTED + r"\2"),
     # Any JWT (header.payload.signature, base64url, header starting with {" -> eyJ).
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),
     (re.compile(r"(?i)(\bbearer\s+)[^\s,;\"']+"), r"\1" + REDACTED),
@@ -33,6 +37,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         r"\1" + REDACTED,
     ),
 ]
+
+
+def url_without_password(url: str) -> str:
+    """`url` with the password of its user info replaced, for messages about a URL."""
+    return _URL_PASSWORD.sub(r"\1" + REDACTED + r"\2", url)
 
 
 def redact(text: str) -> str:
