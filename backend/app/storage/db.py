@@ -8,7 +8,11 @@ from contextlib import contextmanager
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+from backend.app.config import ConfigError
+from backend.app.observability.redaction import redact, url_without_password
 
 # SQLite waits at most this long for a lock: a blocking wait stalls every greenlet of the
 # worker, so keep it short and let the request fail instead.
@@ -58,7 +62,14 @@ def register_database(app: Flask) -> None:
     from backend.app.storage.migrate import upgrade_to_head
 
     settings = app.config["SETTINGS"]
-    database = Database(settings.database_url)
+    try:
+        database = Database(settings.database_url)
+    except (ArgumentError, ValueError) as exc:
+        # The URL may hold a password: the message names it without, and drops the cause.
+        raise ConfigError(
+            "DATABASE_URL is not a usable database URL:"
+            f" {url_without_password(settings.database_url)!r} ({redact(str(exc))})"
+        ) from None
     upgrade_to_head(database.engine, settings.DATA_DIR)
     app.extensions["tutor.db"] = database
 
