@@ -25,9 +25,9 @@ class QnAStreamService(TicketStreamService):
         super().__init__(**core)
         self.qna = qna
 
-    def produce(self, ticket: str, payload: dict) -> Iterator[dict]:
+    def produce(self, payload: dict) -> Iterator[dict]:
         """The answer's events."""
-        return produce_answer_events(ticket, self.qna.context_of(payload), self.qna.model)
+        return produce_answer_events(self.qna.context_of(payload), self.qna.model)
 
     def record(self, payload: dict, result: RunResult) -> None:
         """Append the question and the answer (or what was delivered) to the conversation."""

@@ -58,22 +58,28 @@ class SessionRepository:
             row.updated_at = time.time()
 
     def set_active_run(self, session_id: str, ticket: str, kind: str) -> None:
-        """Remember the running stream of a session, for resuming after a reload."""
+        """Remember the running stream of a session, for resuming after a reload.
+
+        The ticket is the one credential kept here, and only while its run is live:
+        `clear_active_run` erases it when the run ends.
+        """
         self._set(session_id, active_run_ticket=ticket, active_run_kind=kind)
 
     def clear_active_run(self, session_id: str, run_id: str | None = None) -> None:
         """The session's stream ended: only the run `run_id`, when given.
 
         A question can be asked while a lesson streams; whichever ends first must not
-        forget the other one.
+        forget the other one. The ended run's ticket is erased from the disk too (the
+        database zeroes deleted bytes; old copies in its write-ahead log go with it), also
+        when a later run's ticket had replaced it in the row.
         """
         with self._db.transaction() as session:
             row = session.get(LearningSession, session_id)
-            if row is None or row.active_run_ticket is None:
-                return
-            if run_id is None or run_id_for(row.active_run_ticket) == run_id:
+            ticket = row.active_run_ticket if row is not None else None
+            if ticket is not None and (run_id is None or run_id_for(ticket) == run_id):
                 row.active_run_ticket = None
                 row.active_run_kind = None
+        self._db.erase_wal()
 
     def _set(self, session_id: str, **values) -> None:
         with self._db.transaction() as session:

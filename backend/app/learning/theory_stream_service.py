@@ -30,10 +30,10 @@ class TheoryStreamService(TicketStreamService):
         super().__init__(**core)
         self.educator = educator
 
-    def produce(self, ticket: str, payload: dict) -> Iterator[dict]:
+    def produce(self, payload: dict) -> Iterator[dict]:
         """The lesson's events, with its fallbacks."""
         context = LessonContext.model_validate(payload["context"])
-        return produce_lesson_events(ticket, context, self.educator.model)
+        return produce_lesson_events(context, self.educator.model)
 
     def record(self, payload: dict, result: RunResult) -> None:
         """Commit the lesson (or what was delivered) to the session."""

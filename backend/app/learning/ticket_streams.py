@@ -54,8 +54,8 @@ class TicketStreamService:
 
     # What a subclass provides.
 
-    def produce(self, ticket: str, payload: dict) -> Iterator[dict]:
-        """The run's events: stream_start, content events, one terminal event."""
+    def produce(self, payload: dict) -> Iterator[dict]:
+        """The run's events: stream_start (without the ticket), content, one terminal event."""
         raise NotImplementedError
 
     def record(self, payload: dict, result: RunResult) -> None:
@@ -93,15 +93,17 @@ class TicketStreamService:
             if last_event_id is not None:
                 after = _parse_last_event_id(last_event_id)
                 run_id = self._resumable_run(ticket, caller)
-                return self._subscribe(run_id, after)
+                return self._subscribe(run_id, after, ticket)
             run_id = self._claim_and_start(ticket, caller)
         except StreamRefused as refused:
             return iter([refusal_sse(refused.code, refused.message)])
-        return self._subscribe(run_id, 0)
+        return self._subscribe(run_id, 0, ticket)
 
-    def _subscribe(self, run_id: str, after: int) -> Iterator[str]:
+    def _subscribe(self, run_id: str, after: int, ticket: str) -> Iterator[str]:
         heartbeat = self.settings.SSE_HEARTBEAT_SECONDS
-        return subscribe_sse(self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted)
+        return subscribe_sse(
+            self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted, ticket=ticket
+        )
 
     def _wrap_up_aborted(self, run_id: str) -> None:
         """Record a run whose worker died, with what it delivered."""
@@ -163,7 +165,7 @@ class TicketStreamService:
         STREAMS_ACTIVE.labels(self.kind).inc()
         self.runner.start(
             run_id,
-            lambda: self.produce(ticket, payload),
+            lambda: self.produce(payload),
             lambda result: self._on_done(payload, result),
             lease_hook=LeaseHook(self._renew_slots, payload["slot_id"]),
         )

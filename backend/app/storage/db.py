@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.app.config import ConfigError
 from backend.app.observability.redaction import redact, url_without_password
+from backend.app.storage.wal import WalEraser
 
 # SQLite waits at most this long for a lock: a blocking wait stalls every greenlet of the
 # worker, so keep it short and let the request fail instead.
@@ -26,12 +27,26 @@ class Database:
         self.url = url
         self.engine = _create_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self._wal = (
+            WalEraser(path, SQLITE_BUSY_TIMEOUT_MS / 1000) if path and path != ":memory:" else None
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    def erase_wal(self) -> None:
+        """Empty SQLite's write-ahead log, which still holds old copies of erased values.
+
+        For values that must not outlive their erasure (a stream's ticket). On other
+        databases, old row versions and log segments are the server's to recycle (vacuum,
+        WAL recycling): a no-op there.
+        """
+        if self._wal is not None:
+            self._wal.request()
 
     def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
@@ -52,6 +67,9 @@ def _create_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted and overwritten values (a stream's ticket once its run ends) are zeroed
+        # on disk, not left in free space, as many builds of SQLite do by default.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine

@@ -24,8 +24,12 @@ def subscribe_sse(
     after_seq: int,
     heartbeat: float,
     on_abort: Callable[[str], None] | None = None,
+    ticket: str | None = None,
 ) -> Iterator[str]:
     """SSE text for every event after `after_seq` until the terminal one.
+
+    `stream_start` is served with the `ticket` the stream was opened with: the log keeps
+    no ticket, only its hash (the run id).
 
     An empty wait writes `: ping` (keeps proxies open and reveals dead clients). A run
     whose producer stopped renewing its lease (its worker died) is finished here with
@@ -39,7 +43,7 @@ def subscribe_sse(
             # Everything that arrived since the last write goes out in one write.
             text, ended = [], False
             for seq, event in events:
-                text.append(sse_event(seq, event))
+                text.append(sse_event(seq, as_served(event, ticket)))
                 last = seq
                 if event.get("type") in TERMINAL_TYPES:
                     ended = True
@@ -56,6 +60,13 @@ def subscribe_sse(
         if info.lease_expired and abort_run(runner, run_id, on_abort):
             continue  # the terminal event is in the log now
         yield sse_comment("ping")
+
+
+def as_served(event: dict, ticket: str | None) -> dict:
+    """The event as a subscriber sends it: `stream_start` gets its ticket back, first after `type`."""
+    if ticket is None or event.get("type") != "stream_start":
+        return event
+    return {"type": "stream_start", "temp_session_id": ticket, **event}
 
 
 def refusal_sse(code: str, message: str) -> str:
