@@ -141,3 +141,72 @@ def test_proxy_hops_decide_the_client_address(make_settings):
     client = app.test_client()
     response = client.get("/api/v1/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert response.json["ip"] == "203.0.113.9"
+
+
+def _request_series(client) -> set[tuple[str, str]]:
+    """The (method, route) label pairs of the request counter."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = client.get("/metrics").get_data(as_text=True)
+    return {
+        (sample.labels["method"], sample.labels["route"])
+        for family in text_string_to_metric_families(text)
+        if family.name == "tutor_http_requests"
+        for sample in family.samples
+    }
+
+
+def test_odd_methods_and_paths_share_bounded_metric_labels(client):
+    odd_methods = [f"M{index:04d}" for index in range(20)] + ["PROPFIND", "AAAAA"]
+    for method in odd_methods:
+        assert client.open("/healthz", method=method).status_code in (400, 405)
+    for index in range(20):
+        client.get(f"/api/v1/nope-{index}")
+        client.get(f"/page-{index}/deep")
+    series = _request_series(client)
+    assert {method for method, _ in series} <= {
+        "GET",
+        "HEAD",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+        "OPTIONS",
+        "OTHER",
+    }
+    assert ("OTHER", "<unmatched>") in series
+    assert not any("nope" in route or "page-" in route for _, route in series)
+
+
+def test_page_fallback_joins_safely_before_looking_for_the_file(make_settings, tmp_path):
+    dist = tmp_path / "site" / "dist"
+    dist.mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><div id=app></div>")
+    (tmp_path / "secret.txt").write_text("outside the build")
+    app = create_app(make_settings())
+    app.config["FRONTEND_DIST"] = dist
+    client = app.test_client()
+    # An existing file outside the build and a missing one look the same: the app page.
+    for path in ("/../../secret.txt", "/../../missing.txt", "/..%2F..%2Fsecret.txt"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b"id=app" in response.data and b"outside" not in response.data, path
+
+
+@pytest.mark.parametrize(
+    "hops,headers,hsts",
+    [
+        (1, {"X-Forwarded-Proto": "https"}, True),
+        (1, {"X-Forwarded-Proto": "http"}, False),
+        (1, {}, False),
+        (0, {"X-Forwarded-Proto": "https"}, False),  # an untrusted header proves nothing
+    ],
+)
+def test_hsts_is_sent_behind_tls(make_settings, hops, headers, hsts):
+    client = create_app(make_settings(TRUSTED_PROXY_HOPS=hops)).test_client()
+    for path in ("/healthz", "/", "/api/v1/nope"):
+        sent = client.get(path, headers=headers).headers.get("Strict-Transport-Security")
+        if hsts:
+            assert sent and "max-age=" in sent and int(sent.split("max-age=")[1][:8]) >= 15552000
+        else:
+            assert sent is None

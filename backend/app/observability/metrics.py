@@ -93,8 +93,14 @@ def observe_stream(
     return first_ms, round(total * 1000)
 
 
+# Methods get a label of their own; any other word a client sends counts as OTHER, since
+# each new label value is a new series in every worker's files, kept until restart.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """Count one request and record its latency."""
+    """Count one request and record its latency (`route`: the URL rule, not the path)."""
+    method = method if method in KNOWN_METHODS else "OTHER"
     HTTP_REQUESTS.labels(method, route, str(status)).inc()
     HTTP_LATENCY.labels(method, route).observe(seconds)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, send_from_directory
 from werkzeug.routing import PathConverter
+from werkzeug.security import safe_join
 
 bp = Blueprint("frontend", __name__)
 
@@ -40,7 +41,10 @@ _NOT_BUILT = """<!doctype html>
 def spa(path: str):
     """A built asset if one matches, else the app's index.html."""
     dist = current_app.config.get("FRONTEND_DIST", FRONTEND_DIST)
-    if path and (dist / path).is_file():
+    # Join safely before looking: a path out of the build must look like a missing file,
+    # or the answer would tell which files exist elsewhere on the server.
+    asset = safe_join(str(dist), path) if path else None
+    if asset is not None and Path(asset).is_file():
         return send_from_directory(
             dist, path, max_age=31536000 if path.startswith("assets/") else 0
         )

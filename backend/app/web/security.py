@@ -21,6 +21,9 @@ DOCS_CSP = (
 )
 # spectree serves one page per UI at /api/v1/docs/<ui>/.
 DOCS_PATHS = ("/api/v1/docs/swagger/", "/api/v1/docs/redoc/")
+# Browsers keep using https for a year once they saw it. No includeSubDomains: the
+# app cannot know whether its domain's other hosts all speak https.
+HSTS = "max-age=31536000"
 
 
 def register_security(app: Flask) -> None:
@@ -42,6 +45,10 @@ def register_security(app: Flask) -> None:
 def _security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
+    # https as the client saw it: a trusted proxy's X-Forwarded-Proto (ProxyFix, when
+    # TRUSTED_PROXY_HOPS > 0) or TLS ended here. HSTS over plain http is ignored anyway.
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
     if response.mimetype == "text/html":
         docs = request.path in DOCS_PATHS
         response.headers["Content-Security-Policy"] = DOCS_CSP if docs else APP_CSP
