@@ -11,6 +11,7 @@ from cfnlint.api import ManualArgs, lint_file
 from cfnlint.decode import decode_str
 
 from backend.app.config import Settings
+from backend.app.config_secrets import SECRET_SETTINGS, arn_setting
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
@@ -69,22 +70,63 @@ def test_app_settings_fit_lambda(template, env):
     assert env["WEB_CONCURRENCY"] == "1"
     assert env["PROBLEM_STORE"] == "dynamodb"
     assert env["PROBLEMS_TABLE_NAME"] == {"Ref": "ProblemsTable"}
-    assert env["JWT_SECRET_KEY"] == {"Ref": "JwtSecretParameter"}
     parameters = template["Parameters"]
-    assert parameters["JwtSecretParameter"]["Type"] == "AWS::SSM::Parameter::Value<String>"
-    for secret in ("OpenAiApiKey", "GoogleApiKey", "DatabaseUrl", "CheckpointUrl", "MetricsToken"):
-        assert parameters[secret]["NoEcho"] is True, secret
     assert env["CORS_ORIGINS"] == {"Ref": "CorsOrigins"}
     # Lesson tickets stay per instance until a shared stream store exists: whole lessons.
     assert env["THEORY_STREAMING_ENABLED"] == {"Ref": "TheoryStreaming"}
     assert parameters["TheoryStreaming"]["Default"] == "false"
 
 
-def test_metrics_token_is_a_required_secret(template, env):
-    parameter = template["Parameters"]["MetricsToken"]
-    assert parameter["NoEcho"] is True
-    assert "Default" not in parameter and parameter["MinLength"] >= 16
-    assert env["METRICS_TOKEN"] == {"Ref": "MetricsToken"}
+def test_no_secret_value_sits_in_the_environment_only_secret_arns(template, env):
+    for name in SECRET_SETTINGS:
+        assert name not in env, name
+        assert arn_setting(name) in env, name
+    # Nor does one pass through CloudFormation as a parameter value.
+    assert not [name for name, p in template["Parameters"].items() if p.get("NoEcho")]
+    for name, parameter in template["Parameters"].items():
+        if name.endswith("SecretArn"):
+            assert parameter["AllowedPattern"].startswith("^(arn:aws"), name
+
+
+@pytest.mark.parametrize(
+    ("setting", "resource"),
+    [("JWT_SECRET_KEY", "JwtSecret"), ("METRICS_TOKEN", "MetricsTokenSecret")],
+)
+def test_the_jwt_key_and_metrics_token_are_required_secrets_the_stack_generates(
+    template, env, setting, resource
+):
+    secret = template["Resources"][resource]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    assert env[arn_setting(setting)] == {"Ref": resource}
+
+
+def test_the_role_reads_exactly_the_secrets_the_app_is_given(function, env):
+    _dynamodb, secrets = function["Policies"]
+    (statement,) = secrets["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Action"] == ["secretsmanager:GetSecretValue"]
+    granted = []
+    for resource in statement["Resource"]:
+        if "Fn::If" in resource:
+            _condition, when_set, otherwise = resource["Fn::If"]
+            assert otherwise == {"Ref": "AWS::NoValue"}
+            resource = when_set
+        granted.append(resource)
+    given = [env[arn_setting(name)] for name in SECRET_SETTINGS]
+    assert sorted(map(str, granted)) == sorted(map(str, given))
+
+
+def test_a_function_in_a_vpc_gets_a_secrets_manager_endpoint(template, function):
+    assert function["VpcConfig"]["Fn::If"][0] == "InVpc"
+    assert function["VpcConfig"]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+    endpoint = template["Resources"]["SecretsManagerEndpoint"]
+    assert endpoint["Condition"] == "CreatesSecretsEndpoint"
+    properties = endpoint["Properties"]
+    assert properties["VpcEndpointType"] == "Interface"
+    assert properties["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.secretsmanager"}
+    assert properties["PrivateDnsEnabled"] is True
+    assert properties["SubnetIds"] == {"Ref": "SubnetIds"}
 
 
 def test_browsers_may_send_what_the_api_reads(function):
@@ -101,7 +143,7 @@ def test_streams_and_the_analyser_get_room(template, function):
 
 
 def test_the_role_may_only_put_get_and_query_problems(function):
-    (policy,) = function["Policies"]
+    policy, _secrets = function["Policies"]
     (statement,) = policy["Statement"]
     assert statement["Effect"] == "Allow"
     assert set(statement["Action"]) == {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"}
