@@ -44,7 +44,8 @@ def fit_to_caps(validate: Callable[[Any], T], raw: Any) -> tuple[T, list[str]]:
                 raise
             if data is raw:
                 data = copy.deepcopy(raw)  # the caller's value stays as the model wrote it
-            for fault in faults:
+            # Deepest first: a list cut first could drop an item that a later fault names.
+            for fault in sorted(faults, key=lambda f: len(f["loc"]), reverse=True):
                 limit = (fault.get("ctx") or {}).get("max_length")
                 if not isinstance(limit, int) or not _cut(data, fault["loc"], limit):
                     raise
