@@ -206,6 +206,32 @@ def test_bad_fields(client, callers, route, field_name):
     assert response.json["error"]["details"]
 
 
+@pytest.mark.parametrize(
+    "chapter,section", [(999, 1), (1, 999), (10**30, 1), (2**63, 2**63), (1, 2**31)]
+)
+def test_unknown_chapter_or_section_is_404_whatever_its_size(client, callers, chapter, section):
+    body = {"chapter_number": chapter, "section_number": section, "user_message": "시작"}
+    response = client.post("/api/v1/learning/session/start", json=body, headers=callers["access"])
+    assert_error_shape(response, 404)
+    assert response.json["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("chapter,section", [(0, 1), (1, 0), (-1, 1), (1, -(10**30))])
+def test_chapter_and_section_numbers_start_at_1(client, callers, chapter, section):
+    body = {"chapter_number": chapter, "section_number": section}
+    response = client.post("/api/v1/learning/session/start", json=body, headers=callers["access"])
+    assert_error_shape(response, 422)
+
+
+def test_the_course_size_is_not_in_the_request_schema(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    (start,) = [
+        schema for name, schema in schemas.items() if name.startswith("StartSessionRequest")
+    ]
+    for field in ("chapter_number", "section_number"):
+        assert "maximum" not in start["properties"][field]
+
+
 def test_validation_details_never_echo_the_password(client):
     response = client.post(
         "/api/v1/auth/register", json={"username": "x", "password": "secret\u0000value"}

@@ -12,8 +12,9 @@ from backend.app.api.schemas import CleanStr, StrictModel, envelope
 class StartSessionRequest(StrictModel):
     """Open a lesson on a section."""
 
-    chapter_number: int = Field(ge=1, le=99, examples=[2])
-    section_number: int = Field(ge=1, le=99, examples=[1])
+    # No upper bound: the course decides which sections exist (unknown: 404), not the schema.
+    chapter_number: int = Field(ge=1, examples=[2])
+    section_number: int = Field(ge=1, examples=[1])
     user_message: CleanStr = Field("", max_length=2000, examples=["2챕터 시작할게요"])
     streaming: bool = True
     user_type: Literal["beginner", "advanced"] | None = None
