@@ -37,6 +37,12 @@ spec = SpecTree(
         SecurityScheme(
             name="bearer",
             data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer", bearer_format="JWT"),
-        )
+        ),
+        SecurityScheme(
+            name="metrics_token",
+            data=SecuritySchemeData(
+                type=SecureType.HTTP, scheme="bearer", description="METRICS_TOKEN, when it is set"
+            ),
+        ),
     ],
 )

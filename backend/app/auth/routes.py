@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
-from spectree import Response
 
 from backend.app.api.envelope import ok
-from backend.app.api.schemas import ErrorResponse
+from backend.app.api.responses import BODY_GUARD, VALIDATED_BODY, documented
 from backend.app.auth import bp
 from backend.app.auth.refresh_tokens import RefreshTokenStore
 from backend.app.auth.schemas import (
@@ -57,7 +56,7 @@ def _passwords():
 @limiter.limit(_login_limit, key_func=client_ip, scope="register-ip")
 @spec.validate(
     json=RegisterRequest,
-    resp=Response(HTTP_201=UserResponse, HTTP_409=ErrorResponse),
+    resp=documented(201, UserResponse, errors=(*VALIDATED_BODY, 409, 429)),
     tags=["auth"],
 )
 def register(json: RegisterRequest):
@@ -74,7 +73,9 @@ def register(json: RegisterRequest):
     _login_limit, key_func=_login_pair_key, scope="login-user-ip", deduct_when=_login_failed
 )
 @spec.validate(
-    json=LoginRequest, resp=Response(HTTP_200=TokenResponse, HTTP_401=ErrorResponse), tags=["auth"]
+    json=LoginRequest,
+    resp=documented(200, TokenResponse, errors=(*VALIDATED_BODY, 401, 429)),
+    tags=["auth"],
 )
 def login(json: LoginRequest):
     """Exchange credentials for an access + refresh token pair."""
@@ -91,7 +92,9 @@ def login(json: LoginRequest):
 @bp.post("/refresh")
 @jwt_required(refresh=True)
 @spec.validate(
-    resp=Response(HTTP_200=TokenResponse, HTTP_401=ErrorResponse), tags=["auth"], security=_BEARER
+    resp=documented(200, TokenResponse, errors=(*BODY_GUARD, 401)),
+    tags=["auth"],
+    security=_BEARER,
 )
 def refresh():
     """Rotate the refresh token (sent as Bearer): the old one stops working."""
@@ -104,7 +107,9 @@ def refresh():
 @bp.post("/logout")
 @jwt_required(refresh=True)
 @spec.validate(
-    resp=Response(HTTP_200=EmptyResponse, HTTP_401=ErrorResponse), tags=["auth"], security=_BEARER
+    resp=documented(200, EmptyResponse, errors=(*BODY_GUARD, 401)),
+    tags=["auth"],
+    security=_BEARER,
 )
 def logout():
     """Revoke the refresh token sent as Bearer."""
@@ -114,9 +119,7 @@ def logout():
 
 @bp.get("/me")
 @jwt_required()
-@spec.validate(
-    resp=Response(HTTP_200=UserResponse, HTTP_401=ErrorResponse), tags=["auth"], security=_BEARER
-)
+@spec.validate(resp=documented(200, UserResponse, errors=(401,)), tags=["auth"], security=_BEARER)
 def me():
     """The signed-in user."""
     return ok({"user": current_user.to_public()})
@@ -126,7 +129,7 @@ def me():
 @jwt_required()
 @spec.validate(
     json=UpdateMeRequest,
-    resp=Response(HTTP_200=UserResponse, HTTP_401=ErrorResponse),
+    resp=documented(200, UserResponse, errors=(*VALIDATED_BODY, 401)),
     tags=["auth"],
     security=_BEARER,
 )

@@ -7,9 +7,9 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
 from pydantic import BaseModel
-from spectree import Response as SpecResponse
 
 from backend.app.api.envelope import ok
+from backend.app.api.responses import documented
 from backend.app.api.schemas import envelope
 from backend.app.errors import APIError
 from backend.app.extensions import limiter, spec
@@ -37,7 +37,7 @@ class Status(BaseModel):
 
 @bp.get("/healthz")
 @limiter.exempt
-@spec.validate(resp=SpecResponse(HTTP_200=envelope("HealthResponse", Status)), tags=["system"])
+@spec.validate(resp=documented(200, envelope("HealthResponse", Status)), tags=["system"])
 def healthz():
     """Liveness: the process answers."""
     return ok({"status": "ok"})
@@ -45,7 +45,9 @@ def healthz():
 
 @bp.get("/readyz")
 @limiter.exempt
-@spec.validate(resp=SpecResponse(HTTP_200=envelope("ReadyResponse", Status)), tags=["system"])
+@spec.validate(
+    resp=documented(200, envelope("ReadyResponse", Status), errors=(503,)), tags=["system"]
+)
 def readyz():
     """Readiness: the database answers."""
     try:
@@ -57,7 +59,7 @@ def readyz():
 
 
 @bp.get("/api/v1/meta")
-@spec.validate(resp=SpecResponse(HTTP_200=envelope("MetaResponse", Meta)), tags=["system"])
+@spec.validate(resp=documented(200, envelope("MetaResponse", Meta)), tags=["system"])
 def meta():
     """Which model provider serves this instance, and the product version."""
     provider = current_app.config["SETTINGS"].LLM_PROVIDER
@@ -79,6 +81,14 @@ def openapi_document():
 
 @bp.get("/metrics")
 @limiter.exempt
+@spec.validate(
+    resp=documented(
+        200, media_type="text/plain", errors=(401,), description="Prometheus text format."
+    ),
+    tags=["system"],
+    # Public unless METRICS_TOKEN is set; then that token (not a JWT) as Bearer.
+    security=[{}, {"metrics_token": []}],
+)
 def metrics():
     """Prometheus metrics of every worker; needs METRICS_TOKEN as Bearer when it is set."""
     token = current_app.config["SETTINGS"].METRICS_TOKEN

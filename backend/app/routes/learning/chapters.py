@@ -2,10 +2,9 @@
 
 from flask import current_app
 from flask_jwt_extended import jwt_required
-from spectree import Response
 
 from backend.app.api.envelope import ok
-from backend.app.api.schemas import ErrorResponse
+from backend.app.api.responses import documented
 from backend.app.extensions import spec
 from backend.app.routes.learning import bp
 from backend.app.routes.learning.schemas import ChaptersResponse
@@ -14,7 +13,7 @@ from backend.app.routes.learning.schemas import ChaptersResponse
 @bp.get("/chapters")
 @jwt_required()
 @spec.validate(
-    resp=Response(HTTP_200=ChaptersResponse, HTTP_401=ErrorResponse),
+    resp=documented(200, ChaptersResponse, errors=(401,)),
     tags=["learning"],
     security=[{"bearer": []}],
 )

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from flask_jwt_extended import current_user, jwt_required
 from pydantic import BaseModel, BeforeValidator, Field
-from spectree import Response
 
 from backend.app.api.envelope import ok
-from backend.app.api.schemas import CleanStr, ErrorResponse, StrictModel, envelope, trimmed_str
+from backend.app.api.responses import VALIDATED_BODY, documented
+from backend.app.api.schemas import CleanStr, StrictModel, envelope, trimmed_str
 from backend.app.extensions import spec
 from backend.app.learning.feedback_repo import record_feedback
 from backend.app.routes.learning import bp
@@ -55,7 +55,7 @@ FeedbackResponse = envelope("FeedbackResponse", FeedbackData)
 @jwt_required()
 @spec.validate(
     json=FeedbackRequest,
-    resp=Response(HTTP_201=FeedbackResponse, HTTP_401=ErrorResponse, HTTP_404=ErrorResponse),
+    resp=documented(201, FeedbackResponse, errors=(*VALIDATED_BODY, 401, 404)),
     tags=["learning"],
     security=[{"bearer": []}],
 )

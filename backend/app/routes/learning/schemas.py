@@ -29,6 +29,16 @@ class MessageRequest(StrictModel):
     streaming: bool = True
 
 
+class StreamHeaders(BaseModel):
+    """Headers of a stream request; any value is accepted (a bad one is a `stream_error`)."""
+
+    last_event_id: str = Field(
+        "",
+        alias="Last-Event-ID",
+        description="Resume after this event id (an EventSource sends it when it reconnects).",
+    )
+
+
 class SessionInfo(BaseModel):
     """Which session and section a turn is about."""
 

@@ -1,10 +1,9 @@
 """GET sessions and session/<id>: the learner's sessions, read-only."""
 
 from flask_jwt_extended import current_user, jwt_required
-from spectree import Response
 
 from backend.app.api.envelope import ok
-from backend.app.api.schemas import ErrorResponse
+from backend.app.api.responses import documented
 from backend.app.extensions import spec
 from backend.app.learning.service import get_learning_service
 from backend.app.routes.learning import bp
@@ -14,7 +13,7 @@ from backend.app.routes.learning.schemas import SessionsResponse, SessionViewRes
 @bp.get("/sessions")
 @jwt_required()
 @spec.validate(
-    resp=Response(HTTP_200=SessionsResponse, HTTP_401=ErrorResponse),
+    resp=documented(200, SessionsResponse, errors=(401,)),
     tags=["learning"],
     security=[{"bearer": []}],
 )
@@ -26,7 +25,7 @@ def list_sessions():
 @bp.get("/session/<string:session_id>")
 @jwt_required()
 @spec.validate(
-    resp=Response(HTTP_200=SessionViewResponse, HTTP_401=ErrorResponse, HTTP_404=ErrorResponse),
+    resp=documented(200, SessionViewResponse, errors=(401, 404)),
     tags=["learning"],
     security=[{"bearer": []}],
 )

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_jwt_extended import current_user, jwt_required
 from pydantic import BaseModel, Field
-from spectree import Response
 
 from backend.app.api.envelope import ok
-from backend.app.api.schemas import ErrorResponse, envelope
+from backend.app.api.responses import documented
+from backend.app.api.schemas import envelope
 from backend.app.errors import APIError
 from backend.app.extensions import spec
 from backend.app.problem_generator.models import GeneratedProblem
@@ -56,12 +56,7 @@ ProblemListResponse = envelope("ProblemListResponse", ProblemList)
 @jwt_required()
 @spec.validate(
     query=ProblemListQuery,
-    resp=Response(
-        HTTP_200=ProblemListResponse,
-        HTTP_401=ErrorResponse,
-        HTTP_422=ErrorResponse,
-        HTTP_503=ErrorResponse,
-    ),
+    resp=documented(200, ProblemListResponse, errors=(401, 422, 503)),
     tags=["problems"],
     security=[{"bearer": []}],
 )
@@ -79,12 +74,7 @@ def list_problems(query: ProblemListQuery):
 @bp.get("/<string:problem_id>")
 @jwt_required()
 @spec.validate(
-    resp=Response(
-        HTTP_200=ProblemViewResponse,
-        HTTP_401=ErrorResponse,
-        HTTP_404=ErrorResponse,
-        HTTP_503=ErrorResponse,
-    ),
+    resp=documented(200, ProblemViewResponse, errors=(401, 404, 503)),
     tags=["problems"],
     security=[{"bearer": []}],
 )

@@ -2,23 +2,20 @@
 
 from flask import current_app
 from flask_jwt_extended import current_user, jwt_required
-from spectree import Response
 
 from backend.app.api.envelope import ok
-from backend.app.api.schemas import ErrorResponse
+from backend.app.api.responses import LLM_LIMITS, VALIDATED_BODY, documented
 from backend.app.extensions import spec
 from backend.app.learning.service import get_learning_service
 from backend.app.limits import llm_rate_limit
 from backend.app.routes.learning import bp
 from backend.app.routes.learning.schemas import MessageRequest, StartSessionRequest, TurnResponse
 
-_ERRORS = {
-    "HTTP_401": ErrorResponse,
-    "HTTP_404": ErrorResponse,
-    "HTTP_429": ErrorResponse,
-    "HTTP_502": ErrorResponse,
-    "HTTP_503": ErrorResponse,
-}
+# 404: no such section or session; 502/503: the model failed or is unreachable (a lesson or
+# reply answered synchronously).
+START_ERRORS = (*VALIDATED_BODY, 401, 404, *LLM_LIMITS, 502, 503)
+# 409: a synchronous turn of the same session is still running.
+MESSAGE_ERRORS = (*START_ERRORS, 409)
 
 
 @bp.post("/session/start")
@@ -26,7 +23,7 @@ _ERRORS = {
 @llm_rate_limit
 @spec.validate(
     json=StartSessionRequest,
-    resp=Response(HTTP_200=TurnResponse, **_ERRORS),
+    resp=documented(200, TurnResponse, errors=START_ERRORS),
     tags=["learning"],
     security=[{"bearer": []}],
 )
@@ -49,7 +46,7 @@ def start_session(json: StartSessionRequest):
 @llm_rate_limit
 @spec.validate(
     json=MessageRequest,
-    resp=Response(HTTP_200=TurnResponse, HTTP_409=ErrorResponse, **_ERRORS),
+    resp=documented(200, TurnResponse, errors=MESSAGE_ERRORS),
     tags=["learning"],
     security=[{"bearer": []}],
 )
