@@ -1,12 +1,16 @@
 """Pair streamed tokens with the fake's upstream chunks that carried them.
 
 Each scripted reply holds a unique marker; a client finds its upstream request by the
-marker in the text it received, and the k-th token it read is the k-th chunk the fake
-wrote (each chunk becomes exactly one token event).
+marker in the text it received. A token event may carry several chunks (answers merge
+the pieces that arrive in one loop turn), so chunks are paired by their text: a chunk's
+latency runs from the fake writing it to the client reading the event that carried its
+last character.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 
@@ -23,10 +27,16 @@ def streamed_by_marker(records: list[dict], marker: re.Pattern[str]) -> dict[str
 def token_latencies_ms(
     tokens: list[tuple[str, float]], streamed: dict[str, dict], marker: re.Pattern[str]
 ) -> list[float] | None:
-    """Read time minus write time of every token, or None when the stream cannot be paired."""
-    found = marker.search("".join(text for text, _ in tokens))
+    """Read time minus write time of every chunk, or None when the stream cannot be paired."""
+    text = "".join(token for token, _ in tokens)
+    found = marker.search(text)
     record = streamed.get(found[1]) if found else None
-    if record is None or len(record["chunks"]) != len(tokens):
+    if record is None or "".join(chunk for chunk, _ in record["chunks"]) != text:
         return None
-    pairs = zip(tokens, record["chunks"], strict=True)
-    return [(read - written) * 1000 for (_, read), (_, written) in pairs]
+    token_ends = list(itertools.accumulate(len(token) for token, _ in tokens))
+    latencies, end = [], 0
+    for chunk, written in record["chunks"]:
+        end += len(chunk)
+        carrier = bisect.bisect_left(token_ends, end)  # the first token reaching its end
+        latencies.append((tokens[carrier][1] - written) * 1000)
+    return latencies

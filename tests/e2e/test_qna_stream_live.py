@@ -88,7 +88,9 @@ def test_tokens_in_order_make_the_answer_and_the_conversation_keeps_the_pair(ser
     complete = events[-1].data
     assert complete["type"] == "stream_complete"
     assert tokens(items) == complete["answer"] == ANSWER
-    assert len([item for item in events if item.type == "qna_token"]) == -(-len(ANSWER) // 3)
+    # Pieces that reach the server in one loop turn go out as one event: never more events
+    # than chunks.
+    assert 1 <= len([item for item in events if item.type == "qna_token"]) <= -(-len(ANSWER) // 3)
     assert complete["sources"] and complete["elapsed_ms"] >= 0
     intent_call, answer_call = fake.requests[-2:]
     assert "json_schema" in json.dumps(intent_call.body.get("response_format", {}))
