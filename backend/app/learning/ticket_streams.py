@@ -210,6 +210,7 @@ def _caller(authorization: str | None) -> str | None:
 
 
 def _parse_last_event_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
+    # ASCII digits only: str.isdigit() also takes "²" (int() fails) and "١" (int() takes).
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise StreamRefused("INVALID_SESSION", "Last-Event-ID must be an event number.")
     return int(value)
