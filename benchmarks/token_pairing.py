@@ -31,12 +31,12 @@ def token_latencies_ms(
     text = "".join(token for token, _ in tokens)
     found = marker.search(text)
     record = streamed.get(found[1]) if found else None
-    if record is None or "".join(chunk for chunk, _ in record["chunks"]) != text:
+    if record is None or record["content"] != text:
         return None
     token_ends = list(itertools.accumulate(len(token) for token, _ in tokens))
     latencies, end = [], 0
-    for chunk, written in record["chunks"]:
-        end += len(chunk)
+    for length, written in record["chunks"]:  # (characters, monotonic time written)
+        end += length
         carrier = bisect.bisect_left(token_ends, end)  # the first token reaching its end
         latencies.append((tokens[carrier][1] - written) * 1000)
     return latencies
