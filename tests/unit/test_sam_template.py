@@ -205,3 +205,14 @@ def test_image_starts_the_executable_run_sh():
     script = RUN_SH.read_text()
     assert script.startswith("#!/bin/bash\n")
     assert "set -euo pipefail" in script
+
+
+def test_vpc_parameters_that_cannot_work_are_refused_before_deploying(template):
+    rules = template["Rules"]
+    endpoint_rule = rules["SecretsEndpointNeedsVpcId"]
+    assert endpoint_rule["RuleCondition"] == {
+        "Fn::Equals": [{"Ref": "CreateSecretsManagerEndpoint"}, "true"]
+    }
+    (assertion,) = endpoint_rule["Assertions"]
+    assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "VpcId"}, ""]}]} in assertion["Assert"]["Fn::Or"]
+    assert "VpcNeedsSecurityGroups" in rules
