@@ -95,6 +95,8 @@ def test_an_answer_client_that_stops_reading_is_dropped_and_the_run_goes_on(serv
     body, closed = drain(sock)
     assert closed, "the server kept a client that reads nothing"
     assert b"stream_start" in body and b"stream_complete" not in body
+    log = server.log()  # one plain line, not an error with a traceback
+    assert "Dropped a client that stopped reading" in log and "Socket error" not in log
     # The run was not tied to the dropped connection: it ended whole.
     rest = read_events(url(base, ticket), {"Last-Event-ID": "0"}, timeout=60)
     assert rest.events[-1].data["type"] == "stream_complete"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
+from backend.app.observability.dropped_clients import DroppedClientFilter
 from backend.app.observability.redaction import RedactingFormatter, install_record_redaction
 
 
@@ -14,6 +15,7 @@ class RedactingGunicornLogger(Logger):
         """Install gunicorn's handlers, then wrap their formatters with redaction."""
         super().setup(cfg)
         install_record_redaction()
+        self.error_log.addFilter(DroppedClientFilter())  # a send timeout is no error
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 fmt = handler.formatter
