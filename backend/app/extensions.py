@@ -8,6 +8,7 @@ from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 from spectree.page import PAGE_TEMPLATES
 
+from backend.app.api.response_check import reject_undocumented_response
 from backend.app.api.schemas import ErrorResponse
 from backend.app.api.validation import raise_validation_error
 from backend.app.version import VERSION
@@ -33,6 +34,7 @@ spec = SpecTree(
     validation_error_status=422,
     validation_error_model=ErrorResponse,
     before=raise_validation_error,
+    after=reject_undocumented_response,
     security_schemes=[
         SecurityScheme(
             name="bearer",
