@@ -13,6 +13,44 @@ CLIENT_ERROR_CODES = {
 }  # fmt: skip
 STATUS_CODES = {400: "INVALID_JSON", 413: "PAYLOAD_TOO_LARGE", 422: "VALIDATION_ERROR"}
 
+# Every POST/PUT/PATCH route, by endpoint: (method, path, who may call it, a valid body,
+# or None when the route reads no body). A new route fails the bad-input battery's
+# test_every_body_route_is_in_the_battery until it is listed here.
+BODY_ROUTES = {
+    "auth.register": (
+        "POST", "/api/v1/auth/register", "anyone",
+        {"username": "valid_user", "password": "long enough"},
+    ),
+    "auth.login": (
+        "POST", "/api/v1/auth/login", "anyone",
+        {"username": "valid_user", "password": "long enough"},
+    ),
+    "auth.refresh": ("POST", "/api/v1/auth/refresh", "refresh", None),
+    "auth.logout": ("POST", "/api/v1/auth/logout", "refresh", None),
+    "auth.update_me": ("PATCH", "/api/v1/auth/me", "access", {"user_type": "advanced"}),
+    "learning.start_session": (
+        "POST", "/api/v1/learning/session/start", "access",
+        {"chapter_number": 1, "section_number": 1, "user_message": "시작", "user_type": "beginner"},
+    ),
+    "learning.session_message": (
+        "POST", "/api/v1/learning/session/message", "access",
+        {"session_id": "abc", "user_message": "다음"},
+    ),
+    "learning.post_feedback": (
+        "POST", "/api/v1/learning/feedback", "access",
+        {"session_id": "abc", "target": "lesson", "rating": 1},
+    ),
+    "learning.cancel_theory_stream": (
+        "POST", "/api/v1/learning/theory-stream/abc/cancel", "access", None,
+    ),
+    "learning.cancel_qna_stream": ("POST", "/api/v1/learning/qna-stream/abc/cancel", "access", None),
+    "problems.generate_stream": (
+        "POST", "/api/v1/problems/generate-stream", "access",
+        {"prompt": "두 수의 합을 구하는 문제", "difficulty": "easy"},
+    ),
+}  # fmt: skip
+SCHEMA_ROUTES = {name: route for name, route in BODY_ROUTES.items() if route[3] is not None}
+
 
 def assert_error_body(status: int, body: dict, request_id: str, expected: int | None) -> None:
     """A 4xx (exactly `expected` if given) in the one error shape, with the request id."""
