@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from backend.app.agents.state import Role, Unfinished
 from backend.app.api.schemas import CleanStr, StrictModel, envelope
 
 
@@ -47,11 +48,48 @@ class SessionInfo(BaseModel):
     section_number: int
 
 
+class LessonBlock(BaseModel):
+    """One block of a lesson, numbered by the server."""
+
+    block_type: str
+    block_id: int = Field(ge=1)
+    data: dict[str, Any]
+
+
+class Source(BaseModel):
+    """A course section an answer drew on."""
+
+    chapter_number: int
+    section_number: int
+    title: str
+
+
+class WorkflowResponse(BaseModel):
+    """What the client does next; which of the optional fields come depends on the turn.
+
+    Streamed: `temp_session_id` (and for a lesson `estimated_blocks`). Whole: the lesson's
+    `theory_content`, an answer with its `sources`, or a reply `message`.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    current_agent: str = Field(examples=["learning_supervisor", "theory_educator", "qna_resolver"])
+    ui_mode: str = Field(examples=["streaming", "lesson", "chat"])
+    streaming: bool
+    session_progress_stage: str | None = None
+    temp_session_id: str | None = Field(None, min_length=1)
+    estimated_blocks: int | None = Field(None, ge=0)
+    theory_content: list[LessonBlock] | None = None
+    answer: str | None = None
+    sources: list[Source] | None = None
+    message: str | None = None
+
+
 class TurnData(BaseModel):
     """`data` of session/start and session/message."""
 
     session_info: SessionInfo
-    workflow_response: dict[str, Any]
+    workflow_response: WorkflowResponse
 
 
 class SectionOutline(BaseModel):
@@ -75,10 +113,49 @@ class ChaptersData(BaseModel):
     chapters: list[ChapterOutline]
 
 
+class Progress(BaseModel):
+    """How far the learner got in the course."""
+
+    completed_sections: int = Field(ge=0)
+    total_sections: int = Field(ge=0)
+
+
+class SessionSummary(BaseModel):
+    """A session in the learner's list."""
+
+    session_id: str
+    chapter_number: int
+    section_number: int
+    section_title: str
+    session_progress_stage: str | None
+    user_type: str
+    progress: Progress
+    created_at: str
+    updated_at: str
+
+
 class SessionsData(BaseModel):
     """`data` of GET sessions."""
 
-    sessions: list[dict[str, Any]]
+    sessions: list[SessionSummary]
+
+
+class ConversationLine(BaseModel):
+    """A line of the conversation (agents.state.ConversationEntry as the API shows it)."""
+
+    role: Role
+    agent: str
+    message: str
+    created_at: str
+    # Only on an assistant turn that did not finish.
+    status: Unfinished | None = None
+
+
+class ActiveRun(BaseModel):
+    """The session's lesson or answer still streaming: resume it with this ticket."""
+
+    temp_session_id: str
+    kind: Literal["theory", "qna"]
 
 
 class SessionView(BaseModel):
@@ -89,9 +166,9 @@ class SessionView(BaseModel):
     section_number: int | None
     session_progress_stage: str | None
     user_type: str | None
-    theory_content: list[dict[str, Any]]
-    conversation: list[dict[str, Any]]
-    active_run: dict[str, Any] | None
+    theory_content: list[LessonBlock]
+    conversation: list[ConversationLine]
+    active_run: ActiveRun | None
 
 
 TurnResponse = envelope("TurnResponse", TurnData)
