@@ -18,16 +18,17 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import gevent
-from gevent.event import Event
 from gevent.lock import Semaphore
 
 from backend.app.streaming.deadline import RunDeadlineExceeded, deadline_timer
 from backend.app.streaming.idle import wait_for_idle_loop
+from backend.app.streaming.runs import LeaseHook, LocalRun, RunCancelled, RunResult
 from backend.app.streaming.store import RunLogFull, SqliteStreamStore
 from backend.app.streaming.text_events import HeldText, MergeableText
+
+__all__ = ["LeaseHook", "RunCancelled", "RunResult", "Runner"]
 
 log = logging.getLogger(__name__)
 
@@ -38,55 +39,6 @@ CANCEL_POLL_SECONDS = 0.25
 # runs end one at a time per process, each when the event loop is next idle (the
 # subscribers just woken, of this run and of every other, write their events first), or
 # after IDLE_WAIT_MAX_SECONDS at most when the loop never idles.
-
-
-class RunCancelled(BaseException):
-    """Raised inside a producer whose run was cancelled.
-
-    A BaseException, like GreenletExit, so `except Exception` in tools never swallows it.
-    """
-
-
-@dataclass
-class RunResult:
-    """How a run ended, handed to its on_done callback."""
-
-    run_id: str
-    outcome: str  # completed | cancelled | failed | aborted
-    events: list[dict] = field(default_factory=list)
-    terminal: dict | None = None
-    started_at: float = 0.0
-    first_event_at: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class LeaseHook:
-    """Something else a run holds while it works, renewed together with the run's lease.
-
-    `renew` takes the keys of every run due at once (runs sharing one `renew` are renewed
-    in one call): a hundred runs started together come due together, and renewing each
-    in its own transaction stalled the worker for tens of milliseconds.
-    """
-
-    renew: Callable[[list[str]], None]
-    key: str
-
-
-@dataclass
-class _LocalRun:
-    """A run this process produces: what its local subscribers and the watcher need."""
-
-    lease_hook: LeaseHook | None
-    texts: HeldText  # its latest text events, merged until they may be written
-    release_timer: gevent.Greenlet | None = None  # brings held text out when it is due
-    producer: gevent.Greenlet | None = None
-    wakeup: Event = field(default_factory=Event)
-    renewed_at: float = field(default_factory=time.monotonic)
-    events: list[tuple[int, dict]] = field(default_factory=list)  # every event stored so far
-    next_seq: int = 1
-    producing: bool = True  # False once concluding: a cancel must not interrupt on_done
-    finished_elsewhere: bool = False  # a reaper ended the run: the producer stops
-    write_error: Exception | None = None  # its events could not be stored
 
 
 class Runner:
@@ -103,7 +55,7 @@ class Runner:
         self.lease_seconds = lease_seconds
         self.deadline_seconds = deadline_seconds
         # Runs produced in this process only (in-process coordination, never shared state).
-        self._local: dict[str, _LocalRun] = {}
+        self._local: dict[str, LocalRun] = {}
         self._end_work = Semaphore(1)
         self._watcher: gevent.Greenlet | None = None
         # Events produced but not stored yet, of all local runs, and the greenlet that
@@ -128,7 +80,7 @@ class Runner:
         deadline_at = None
         if self.deadline_seconds is not None:
             deadline_at = time.monotonic() + self.deadline_seconds
-        local = _LocalRun(lease_hook, HeldText(self.store.max_events, deadline_at))
+        local = LocalRun(lease_hook, HeldText(self.store.max_events, deadline_at))
         self._local[run_id] = local
         local.producer = gevent.spawn(self._produce, run_id, produce, on_done)
         if self._watcher is None or self._watcher.dead:
@@ -148,7 +100,7 @@ class Runner:
         if local is not None:
             self._renew([(run_id, local)], due_after=self.lease_seconds * 2 / 3)
 
-    def _renew(self, runs: list[tuple[str, _LocalRun]], *, due_after: float | None = None) -> None:
+    def _renew(self, runs: list[tuple[str, LocalRun]], *, due_after: float | None = None) -> None:
         """Renew the leases of those runs `due_after` seconds (default a third of the lease)
         since their last renewal, in one statement, and their lease hooks in one call per
         hook function."""
@@ -210,7 +162,7 @@ class Runner:
         self._schedule_flush()
         return True
 
-    def _queue(self, run_id: str, local: _LocalRun, event: dict) -> None:
+    def _queue(self, run_id: str, local: LocalRun, event: dict) -> None:
         """Number the event and queue it for the next flush."""
         seq = local.next_seq
         if seq >= self.store.max_events:
@@ -218,7 +170,7 @@ class Runner:
         local.next_seq += 1
         self._pending.append((run_id, seq, event))
 
-    def _queue_held(self, run_id: str, local: _LocalRun, *, force: bool = False) -> None:
+    def _queue_held(self, run_id: str, local: LocalRun, *, force: bool = False) -> None:
         """Queue the run's held text if it may go out now, else have a timer bring it."""
         text = local.texts.take(local.next_seq, force=force)
         if text is not None:
