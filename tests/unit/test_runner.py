@@ -212,7 +212,7 @@ def test_an_answer_of_a_piece_per_loop_turn_never_reaches_the_cap(tmp_path):
     from backend.app.streaming.text_events import MergeableText
 
     store = SqliteStreamStore(tmp_path / "streams.db", max_events=60, retention_seconds=600)
-    runner = Runner(store, lease_seconds=5, deadline_seconds=3)
+    runner = Runner(store, lease_seconds=5, deadline_seconds=30)
     pieces = [f"{n} " for n in range(600)]  # ten times the cap, one per loop turn
 
     def produce():
