@@ -33,6 +33,13 @@ UNREADABLE_BODIES = {
     "lone_surrogate_value": (b'{"username": "\\ud800abc", "password": "long enough"}', JSON, 422),
     "lone_surrogate_key": (b'{"\\udc00": 1}', JSON, 422),
     "lone_surrogate_nested": (b'{"a": [{"b": ["x\\ud83d"]}]}', JSON, 422),
+    # Python decodes JSON bytes with "surrogatepass": UTF-8 and UTF-16 bytes of a surrogate.
+    "surrogate_utf8_bytes": (b'{"username": "\xed\xa0\x80"}', JSON, 422),
+    "surrogate_utf16_bytes": (
+        '{"username": "?"}'.encode("utf-16-le").replace(b"?\x00", b"\x00\xd8"),
+        JSON,
+        422,
+    ),
     "infinite_number": (b'{"username": 1e999}', JSON, 422),
 }
 # Bodies that are JSON but not the object a route's schema asks for.
