@@ -67,8 +67,9 @@ class _GeminiHandler(ScriptedHandler):
             "content": {"parts": [{"text": text}], "role": "model"},
             "index": 0,
         }
-        if last:
-            candidate["finishReason"] = "STOP"
+        if last:  # a script's "length" is Gemini's MAX_TOKENS
+            finish = record.script.finish_reason if record.script else "stop"
+            candidate["finishReason"] = "MAX_TOKENS" if finish == "length" else "STOP"
         prompt = count_words(record.messages)
         # Like the real API, every chunk carries the cumulative usage so far.
         usage = {

@@ -78,3 +78,13 @@ def test_the_offline_model_stops_at_its_output_limit():
     reply = model.invoke(MESSAGES)
     assert reply.response_metadata["finish_reason"] == "length"
     assert reply.content == "".join(pieces)
+
+
+def test_a_gemini_stream_cut_at_the_token_limit_raises_after_its_pieces(fake_gemini):
+    fake_gemini.script(Script(content=TEXT, chunk_size=5, finish_reason="length"))
+    model = model_for("gemini", fake_gemini.base_url)
+    pieces = []
+    with pytest.raises(OutputTokenLimitReached):
+        for piece in stream_text(model, MESSAGES):
+            pieces.append(piece.text)
+    assert "".join(pieces) == TEXT
