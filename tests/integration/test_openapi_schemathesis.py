@@ -5,7 +5,8 @@ bounded, derandomized number of cases each (plus one case per id-taking operatio
 real resource of that user); any response that is a 5xx, or whose status, media type,
 headers or body the document does not describe, fails the test, as does an operation that
 answers without its token or a method it does not document with anything but 405. The summary line (cases
-run, per operation the statuses seen) is printed at the end: `pytest -rA` shows it.
+run, per operation the statuses seen) is printed at the end of the test, even by a
+plain `pytest` (and is a user property of the test in a JUnit report).
 
 It runs in-process through the WSGI interface: the requests reach the whole app (every
 before-request guard, error handler, spectree validation and the streaming routes), and
@@ -90,10 +91,11 @@ def api_schema(api_app, credentials):
 
 @pytest.fixture
 def cases_run(request):
-    """Tallies the run's cases and prints the summary at the end (shown with -rA)."""
+    """Tallies the run's cases and prints the summary on the terminal, past output capture."""
     tally = CaseTally()
     yield tally
-    print(tally.report())
+    with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+        print("\n" + tally.report())
     request.node.user_properties.append(("schemathesis", tally.summary()))
 
 
@@ -110,6 +112,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @pytest.mark.usefixtures("_pytest_9_2_node_id")
+@pytest.mark.timeout(600)  # every operation runs inside this one test
 def test_every_operation_answers_as_documented(case, credentials, cases_run):
     headers = {"Authorization": f"Bearer {credentials.bearer_for(case.operation.path)}"}
     try:
