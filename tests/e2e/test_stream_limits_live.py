@@ -180,6 +180,17 @@ def test_a_problem_cut_at_the_token_limit_ends_with_one_error_line(server, fake)
     assert "token limit" in lines[-1]["payload"]["message"]
 
 
+def test_a_planning_reply_cut_at_the_token_limit_is_not_retried(server, fake):
+    base, headers = server.base_url, new_user(server.base_url)
+    analysis = generation_scripts()[0]
+    fake.script(Script(content=analysis[:20], finish_reason="length"), analysis)
+    before = len(fake.requests)
+    response = httpx.post(f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30)
+    lines = read_ndjson(response.text)
+    assert lines[-1]["type"] == "error" and "token limit" in lines[-1]["payload"]["message"]
+    assert len(fake.requests) == before + 1  # a second try would hit the same limit
+
+
 # --- long answers ---------------------------------------------------------------------
 
 
