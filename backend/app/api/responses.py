@@ -23,15 +23,17 @@ ERROR_DESCRIPTIONS = {
     404: "NOT_FOUND: no such resource, or it belongs to another user.",
     409: "CONFLICT: it already exists, or is already running.",
     413: "PAYLOAD_TOO_LARGE: the body is larger than the server accepts.",
-    422: "VALIDATION_ERROR: the request does not match its schema; `details` names the fields.",
+    422: "VALIDATION_ERROR: the request does not match its schema, or its JSON holds what cannot be "
+    "encoded back (a lone surrogate, an infinite number); `details` names the fields.",
     429: "RATE_LIMITED: too many requests, or too many generations at once; see Retry-After.",
     500: "INTERNAL_ERROR: an unexpected failure (the body says no more).",
     502: "GENERATION_FAILED: the model's output stayed unusable after a retry.",
     503: "UPSTREAM_UNAVAILABLE (STORE_UNAVAILABLE for the problem store): try again later.",
 }
 
-# Every POST and PATCH under /api/ passes the JSON body guard first, body or not.
-BODY_GUARD = (400, 413)
+# Every POST and PATCH under /api/ passes the JSON body guard first, body or not
+# (422: JSON that parses but cannot be encoded back).
+BODY_GUARD = (400, 413, 422)
 # ... and a body (or query) checked against its model can also fail validation.
 VALIDATED_BODY = (*BODY_GUARD, 422)
 # The token-spending endpoints: a per-user rate limit and a cap on concurrent runs.
