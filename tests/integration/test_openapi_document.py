@@ -91,6 +91,14 @@ def test_lesson_events_are_documented_as_json_payloads(document):
     assert kinds == {"stream_start", "theory_block", "stream_complete", "stream_error"}
 
 
+def test_problem_stream_lines_are_documented(document):
+    operation = document["paths"]["/api/v1/problems/generate-stream"]["post"]
+    stream = operation["responses"]["200"]["content"]["application/x-ndjson"]["schema"]
+    kinds = {line["properties"]["type"]["const"] for line in stream["items"]["anyOf"]}
+    assert kinds == {"status", "token", "result", "error"}
+    assert "$defs" not in str(stream)  # references resolve from the document's root only
+
+
 class Count(BaseModel):
     count: int
 

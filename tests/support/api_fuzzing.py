@@ -6,11 +6,19 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
+import schemathesis
+
 from tests.conftest import AuthHelper
 
 # Operations that take a refresh token as Bearer instead of an access token.
 REFRESH_TOKEN_PATHS = {"/api/v1/auth/refresh", "/api/v1/auth/logout"}
 QUESTION = "트랜스포머의 셀프 어텐션은 무엇인가요?"
+
+
+@schemathesis.deserializer("application/x-ndjson")
+def ndjson_lines(_ctx, response) -> list[Any]:
+    """An NDJSON body as the list of its lines, which is how the document describes it."""
+    return [json.loads(line) for line in response.content.decode().splitlines() if line.strip()]
 
 
 class Credentials:

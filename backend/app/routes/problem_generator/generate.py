@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_jwt_extended import current_user, jwt_required
 from pydantic import Field
 
+from backend.app.api.ndjson_lines import PROBLEM_STREAM_SCHEMA
 from backend.app.api.responses import LLM_LIMITS, STREAM_HEADERS, VALIDATED_BODY, documented
 from backend.app.api.schemas import StrictModel, trimmed_str
 from backend.app.extensions import spec
@@ -41,9 +42,11 @@ class GenerateProblemRequest(StrictModel):
     resp=documented(
         200,
         media_type="application/x-ndjson",
+        body_schema=PROBLEM_STREAM_SCHEMA,
         headers=STREAM_HEADERS,
         errors=(*VALIDATED_BODY, 401, *LLM_LIMITS),
-        description="One JSON object per line: `status`, `token`, then `result` or `error`.",
+        description="One JSON object per line: `status`, `token`, then `result` or `error` "
+        "(the schema describes the stream as the list of its lines).",
     ),
     tags=["problems"],
     security=[{"bearer": []}],
