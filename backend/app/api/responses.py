@@ -34,8 +34,8 @@ ERROR_DESCRIPTIONS = {
 # Every POST and PATCH under /api/ passes the JSON body guard first, body or not
 # (422: JSON that parses but cannot be encoded back).
 BODY_GUARD = (400, 413, 422)
-# ... and a body (or query) checked against its model can also fail validation.
-VALIDATED_BODY = (*BODY_GUARD, 422)
+# A body checked against its model fails validation with the same 422.
+VALIDATED_BODY = BODY_GUARD
 # The token-spending endpoints: a per-user rate limit and a cap on concurrent runs.
 LLM_LIMITS = (429,)
 
