@@ -5,9 +5,10 @@ fake OpenAI server (in a child process), which streams each answer in 4-characte
 at 50 chunks/s; the SSE clients are one light, single-threaded client (light_client.py).
 
 Latency: from the fake writing a chunk to the client reading the `qna_token` event that
-carries it (time.monotonic() is one clock for every process on Linux). The k-th token of
-a stream is the k-th chunk of its upstream answer; streams are paired with their upstream
-requests by a marker in the answer's text. Levels: 1 answer at a time (a few in a row)
+carries it (time.monotonic() is one clock for every process on Linux). Chunks that
+reach the server in one loop turn share one event, so each chunk is paired with the
+event that carried its last character; streams are paired with their upstream requests
+by a marker in the answer's text. Levels: 1 answer at a time (a few in a row)
 and 100 concurrent answers on the one worker, all opened at the same instant. An answer
 is about 500 characters (the 3-8 sentences the QnA prompt asks for), about 130 chunks.
 """
