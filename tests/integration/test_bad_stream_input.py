@@ -135,3 +135,26 @@ def test_cancel_needs_a_token(client, kind):
 def test_generate_stream_refuses_bad_input_before_streaming(client, headers, body):
     response = client.post("/api/v1/problems/generate-stream", json=body, headers=headers)
     assert_error_shape(response, 422)  # JSON, not an NDJSON stream
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_head_on_a_stream_leaves_its_ticket_unclaimed(client, headers, kind):
+    """A HEAD (a link preview, a probe) answers the headers only; the GET still streams."""
+    if kind == "theory":
+        body = {"chapter_number": 2, "section_number": 1, "user_message": "시작"}
+        turn = client.post(START, json=body, headers=headers)
+    else:
+        body = {"chapter_number": 2, "section_number": 1, "streaming": False}
+        session_id = client.post(START, json=body, headers=headers).json["data"]["session_info"][
+            "session_id"
+        ]
+        question = {"session_id": session_id, "user_message": "셀프 어텐션은 무엇인가요?"}
+        turn = client.post(MESSAGE, json=question, headers=headers)
+    ticket = turn.json["data"]["workflow_response"]["temp_session_id"]
+    head = client.head(stream_path(kind, ticket))
+    assert head.status_code == 200
+    assert head.mimetype == "text/event-stream"
+    assert head.data == b""
+    events = app_events(client, stream_path(kind, ticket))
+    assert events[0][1]["type"] == "stream_start"
+    assert events[-1][1]["type"] == "stream_complete"

@@ -49,6 +49,9 @@ CANCEL_DOC = {
 
 
 def _sse(kind: str, temp_id: str):
+    if request.method == "HEAD":
+        # Link previews and probes send HEAD: it must not claim the one-time ticket.
+        return "", 200, SSE_HEADERS
     settings = current_app.config["SETTINGS"]
     prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
     body = current_app.extensions[SERVICES[kind]].open(
