@@ -17,8 +17,13 @@ from backend.app.tools.content.block_caps import fit_to_caps
 
 log = logging.getLogger(__name__)
 
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+# The size caps, also told to the model (theory_prompts.py) so it need not write past them.
+MAX_TEXT_CHARS = 4000
+MAX_SHORT_TEXT_CHARS = 300
+MAX_LIST_ITEMS = 10
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+ShortText = Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT_CHARS)]
 
 
 class _Data(BaseModel):
@@ -45,7 +50,7 @@ class Analogy(_Data):
 
     concept: ShortText
     comparison: Text
-    details: list[Text] = Field(default_factory=list, max_length=10)
+    details: list[Text] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
 
 
 class DefinitionData(_Data):
@@ -70,7 +75,7 @@ class ExamplesData(_Data):
 
     type: Literal["examples"]
     title: ShortText
-    items: list[ExampleItem] = Field(min_length=1, max_length=10)
+    items: list[ExampleItem] = Field(min_length=1, max_length=MAX_LIST_ITEMS)
 
 
 SectionData = Annotated[

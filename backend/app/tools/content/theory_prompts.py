@@ -17,6 +17,7 @@ from backend.app.llm.prompt_tags import (
     render_material,
     render_tag,
 )
+from backend.app.tools.content.blocks import MAX_LIST_ITEMS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS
 from backend.app.tools.content.lesson_context import LessonContext
 
 ESTIMATED_BLOCKS = 4
@@ -33,6 +34,8 @@ SYSTEM_PROMPT = """당신은 한국어로 AI와 LLM 기초를 가르치는 친�
 4. {{"block_type": "section", "data": {{"type": "examples", "title": "...",
    "items": [{{"category": "분류", "description": "설명", "benefit": "학습자에게 주는 의미"}}]}}}}
 block_id는 쓰지 마세요. 서버가 번호를 매깁니다.
+분량 제한: items와 details는 각각 {max_items}개 이하, 제목과 분류는 {max_short}자 이하, 그 밖의
+문자열은 {max_text}자 이하로 쓰세요. 넘는 부분은 잘려서 학습자에게 보이지 않습니다.
 
 {style}"""
 
@@ -69,7 +72,13 @@ def build_lesson_messages(
     style = STYLES[context.user_type]
     if context.is_retry_session:
         style = f"{style}\n{RETRY_STYLE}"
-    system = SYSTEM_PROMPT.format(chapter_info=context.chapter_info, style=style)
+    system = SYSTEM_PROMPT.format(
+        chapter_info=context.chapter_info,
+        style=style,
+        max_items=MAX_LIST_ITEMS,
+        max_short=MAX_SHORT_TEXT_CHARS,
+        max_text=MAX_TEXT_CHARS,
+    )
     source = (
         _prepare_vector_input_data(context)
         if context.content_source == "vector"
