@@ -4,20 +4,30 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run test test-tools install install-dev migrate frontend frontend-test lint format clean
+.PHONY: run test test-tools install install-dev lock migrate frontend frontend-test lint format clean
 
-$(VENV)/.runtime: requirements.txt
+# Installs come from the hashed locks, never from requirements*.txt directly: every package,
+# direct or transitive, at the locked version, and only files with a locked hash.
+$(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
+
+## Re-lock after editing requirements.txt or requirements-dev.txt (the direct dependencies):
+## resolves for CPython 3.11 on Linux x86_64 (the Lambda image's platform too), keeps every
+## version it can, and records the hashes of each release's files. LOCK_ARGS passes more
+## options, e.g. LOCK_ARGS="--upgrade-package httpx" or LOCK_ARGS=--upgrade.
+LOCK_FLAGS = --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+lock: install-dev
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) requirements-dev.txt -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements.txt -c requirements-dev.lock -o requirements.lock
 
 ## Apply database migrations (the server also applies them at start-up).
 migrate: install
