@@ -128,5 +128,14 @@ class FakeOpenAIServer(ScriptedServer):
         """The OpenAI client's base URL."""
         return f"{self.url}/v1"
 
+    def product_settings(self) -> dict:
+        """Settings that point the product's ChatOpenAI at this fake, with no retries."""
+        return {
+            "LLM_PROVIDER": "openai",
+            "OPENAI_API_KEY": "k",
+            "OPENAI_BASE_URL": self.base_url,
+            "LLM_MAX_RETRIES": 0,
+        }
+
 
 __all__ = ["FakeOpenAIServer", "Script"]

@@ -29,12 +29,7 @@ FIRST_ANSWER = "임베딩은 의미를 숫자 벡터로 나타낸 것이에요."
 def openai_app(make_settings, fake_openai):
     """A test client on the OpenAI fake (an unscripted request gets a whole lesson)."""
     fake_openai.set_default(Script(content=json.dumps(LESSON, ensure_ascii=False)))
-    settings = make_settings(
-        LLM_PROVIDER="openai",
-        OPENAI_API_KEY="k",
-        OPENAI_BASE_URL=fake_openai.base_url,
-        LLM_MAX_RETRIES=0,
-    )
+    settings = make_settings(**fake_openai.product_settings())
     client = create_app(settings).test_client()
     return client, AuthHelper(client).new_user_headers()
 

@@ -38,12 +38,7 @@ def lesson_json(*blocks) -> str:
 @pytest.fixture
 def lesson_client(make_settings, fake_openai):
     """A test client whose lessons come from ChatOpenAI on the fake, and a user's headers."""
-    settings = make_settings(
-        LLM_PROVIDER="openai",
-        OPENAI_API_KEY="k",
-        OPENAI_BASE_URL=fake_openai.base_url,
-        LLM_MAX_RETRIES=0,
-    )
+    settings = make_settings(**fake_openai.product_settings())
     client = create_app(settings).test_client()
     return client, AuthHelper(client).new_user_headers()
 

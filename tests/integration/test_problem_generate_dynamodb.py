@@ -72,10 +72,7 @@ def test_store_down_the_result_still_carries_the_problem_and_it_is_saved_later(
 
 def test_an_item_dynamodb_refuses_gives_no_problem_id_and_says_why(dynamodb_settings, fake_openai):
     settings = dynamodb_settings(
-        LLM_PROVIDER="openai",
-        OPENAI_API_KEY="k",
-        OPENAI_BASE_URL=fake_openai.base_url,
-        LLM_MAX_RETRIES=0,
+        **fake_openai.product_settings(),
         PROBLEM_OUTBOX_RETRY_SECONDS=0.2,
     )
     app, client, headers = _client(settings)
