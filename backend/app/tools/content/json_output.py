@@ -1,30 +1,19 @@
-"""Find the JSON block array in a model's whole reply (fences, prose and wrappers allowed)."""
+"""Find the lesson blocks in a model's whole reply with the streaming splitter's grammar.
+
+One grammar for both paths: the synchronous fallback accepts exactly the replies (prose,
+fences, `{"blocks": [...]}`, a bare sequence) that the stream accepts, block for block.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-_DECODER = json.JSONDecoder()
+from backend.app.streaming.block_splitter import BlockSplitter
 
 
-def extract_block_list(text: str) -> list[Any] | None:
-    """The first JSON array of blocks in `text` (bare, or as `{"blocks": [...]}`), else None."""
-    position = 0
-    while True:
-        starts = [i for i in (text.find("[", position), text.find("{", position)) if i >= 0]
-        if not starts:
-            return None
-        start = min(starts)
-        try:
-            value, _ = _DECODER.raw_decode(text, start)
-        except ValueError:
-            position = start + 1
-            continue
-        if isinstance(value, list):
-            return value
-        if isinstance(value, dict) and isinstance(value.get("blocks"), list):
-            return value["blocks"]
-        if isinstance(value, dict) and "block_type" in value:
-            return [value]
-        position = start + 1
+def extract_block_list(text: str) -> list[dict[str, Any]]:
+    """The block objects in `text`, in order, as the splitter finds them (may be empty)."""
+    splitter = BlockSplitter()
+    blocks = splitter.feed(text)
+    blocks += splitter.close()
+    return blocks

@@ -21,7 +21,7 @@ ATTEMPTS = 2  # the first call and one retry when the output is unusable
 
 def parse_lesson(text: str, tally: BlockTally | None = None) -> list[dict]:
     """The valid blocks found in a whole reply, in order (invalid ones skipped, counted)."""
-    return _accept(extract_block_list(text) or [], tally or BlockTally())
+    return _accept(extract_block_list(text), tally or BlockTally())
 
 
 def _accept(raw_blocks: list, tally: BlockTally) -> list[dict]:
@@ -84,7 +84,7 @@ def theory_continuation_tool(
     except Exception as error:
         raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
     seen = {_kind(block) for block in delivered}
-    raw_blocks = extract_block_list(content_text(reply.content)) or []
+    raw_blocks = extract_block_list(content_text(reply.content))
     rest = _accept([raw for raw in raw_blocks if _kind(raw) not in seen], tally or BlockTally())
     if not rest:
         raise GenerationFailed("the continuation gave no new block")
