@@ -5,8 +5,8 @@ import { computed, ref } from 'vue'
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
 import { messageFor } from '@/lib/errorMessages'
-import { runTheoryStream } from '@/lib/theoryStream'
-import { useLearningStore } from '@/stores/learning'
+import { runTheoryStream } from '@/lib/ticketStream'
+import { useLearningStore } from '@/stores/lesson'
 
 export const QNA_AGENT = 'qna_resolver'
 // An answer not finished yet: sent (no token so far) or streaming.

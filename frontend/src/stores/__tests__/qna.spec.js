@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { ev, scriptedConnect } from '@/lib/__tests__/fakeStream'
 import { learningService } from '@/services/learningService'
-import { useLearningStore } from '@/stores/learning'
+import { useLearningStore } from '@/stores/lesson'
 import { threadFromView, useQnaStore } from '@/stores/qna'
 
 vi.mock('@/services/learningService', () => ({

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import { learningService } from '@/services/learningService'
-import { useLearningStore } from '@/stores/learning'
+import { useLearningStore } from '@/stores/lesson'
 import LessonView from '@/views/LessonView.vue'
 
 vi.mock('@/services/learningService', () => ({

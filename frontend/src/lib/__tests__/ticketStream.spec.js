@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 
-import { runTheoryStream, skippedBlocksOf } from '@/lib/theoryStream'
+import { runTheoryStream, skippedBlocksOf } from '@/lib/ticketStream'
 
 import { ev, lesson, scriptedConnect } from './fakeStream'
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { ev, lesson, scriptedConnect } from '@/lib/__tests__/fakeStream'
 import { learningService } from '@/services/learningService'
-import { useLearningStore } from '@/stores/learning'
+import { useLearningStore } from '@/stores/lesson'
 
 vi.mock('@/services/learningService', () => ({
   learningService: {

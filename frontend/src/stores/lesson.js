@@ -5,7 +5,7 @@ import { computed, ref } from 'vue'
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
 import { messageFor } from '@/lib/errorMessages'
-import { runTheoryStream, skippedBlocksOf } from '@/lib/theoryStream'
+import { runTheoryStream, skippedBlocksOf } from '@/lib/ticketStream'
 
 const ACTIVE_STATES = new Set(['starting', 'streaming', 'fallback'])
 
