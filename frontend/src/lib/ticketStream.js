@@ -1,25 +1,17 @@
-// Follows one lesson stream to its end: resumes after drops (Last-Event-ID), renews an
-// expired token once, skips replayed events, and says when the lesson should fall back to
-// the synchronous path. It knows no HTTP: `connect` yields the stream's `{id, data}` events.
+// Follows one ticketed SSE run stream (a lesson or an answer) to its end: resumes after
+// drops (Last-Event-ID), renews an expired token once, skips replayed events, and says when
+// the caller should give up on the stream (a lesson falls back to the synchronous path). It
+// knows no HTTP: `connect` yields the stream's `{id, data}` events.
 
 export const STREAM_DEFAULTS = {
   maxRetries: 3, // consecutive failed connections (no new event in between) before falling back
   retryDelayMs: 500, // times the attempt number
   idleTimeoutMs: 30_000, // no byte, heartbeat included (the server pings every 10 s)
-  totalTimeoutMs: 120_000, // the whole lesson
+  totalTimeoutMs: 120_000, // the whole run
 }
 
-// Terminal errors after which a fresh synchronous lesson is the learner's best chance.
+// Terminal errors that lost the run: a fresh synchronous lesson is the learner's best chance.
 const FALLBACK_CODES = new Set(['RUN_ABORTED', 'INVALID_SESSION'])
-
-/**
- * The blocks a finished lesson left out because the model wrote them invalid
- * (`stream_complete.skipped_blocks`); 0 when none or when the event does not say.
- */
-export function skippedBlocksOf(complete) {
-  const count = complete?.skipped_blocks
-  return Number.isInteger(count) && count > 0 ? count : 0
-}
 
 /** Wait `ms`, or less when `signal` aborts. */
 export function sleep(ms, signal) {
@@ -41,7 +33,7 @@ export function sleep(ms, signal) {
  * repeated failures, a lost run) or `aborted` (the caller's signal).
  * `onEvent` receives every new event in order, terminal included (not refusals).
  */
-export async function runTheoryStream({
+export async function runTicketStream({
   tempId,
   connect,
   refresh = async () => false,

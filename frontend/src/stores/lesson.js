@@ -1,17 +1,18 @@
-// The lesson the learner is reading: its blocks as they stream in, and the course around it.
+// The lesson the learner is reading: its blocks as they stream in, resumed, stopped or
+// fetched whole when streaming fails. The outline and the session list are in stores/course.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
 import { messageFor } from '@/lib/errorMessages'
-import { runTheoryStream, skippedBlocksOf } from '@/lib/ticketStream'
+import { insertBlock, skippedBlocksOf } from '@/lib/lessonBlocks'
+import { runTicketStream } from '@/lib/ticketStream'
+import { useCourseStore } from '@/stores/course'
 
 const ACTIVE_STATES = new Set(['starting', 'streaming', 'fallback'])
 
-export const useLearningStore = defineStore('learning', () => {
-  const chapters = ref([])
-  const sessions = ref([])
+export const useLessonStore = defineStore('lesson', () => {
   const sessionId = ref(null)
   const chapterNumber = ref(null)
   const sectionNumber = ref(null)
@@ -35,7 +36,6 @@ export const useLearningStore = defineStore('learning', () => {
 
   const isStreaming = computed(() => ACTIVE_STATES.has(theoryStreamingState.value))
   const receivedBlocks = computed(() => theoryBlocks.value.length)
-  const currentTheoryContent = computed(() => theoryBlocks.value)
 
   function resetLesson() {
     clearLesson()
@@ -60,15 +60,7 @@ export const useLearningStore = defineStore('learning', () => {
 
   /** Add a block in block_id order; a block id already shown (a replay) is ignored. */
   function handleTheoryBlock(block) {
-    const id = Number(block?.block_id)
-    if (!Number.isInteger(id) || id < 1 || seenBlockIds.has(id)) return false
-    seenBlockIds.add(id)
-    const entry = { block_type: block.block_type, block_id: id, data: block.data ?? {} }
-    const blocks = theoryBlocks.value
-    let at = blocks.length
-    while (at > 0 && blocks[at - 1].block_id > id) at -= 1
-    blocks.splice(at, 0, entry)
-    return true
+    return insertBlock(theoryBlocks.value, seenBlockIds, block)
   }
 
   function setBlocks(blocks) {
@@ -122,7 +114,7 @@ export const useLearningStore = defineStore('learning', () => {
     controller = own
     tempSessionId.value = ticket
     if (theoryStreamingState.value !== 'streaming') theoryStreamingState.value = 'streaming'
-    const result = await runTheoryStream({
+    const result = await runTicketStream({
       tempId: ticket,
       connect: (id, options) => learningService.connectTheoryStream(id, options),
       refresh: renewSessionOrLogout,
@@ -154,15 +146,21 @@ export const useLearningStore = defineStore('learning', () => {
       return null
     }
     sessionId.value = data.session_info.session_id
-    const flow = data.workflow_response
+    showLessonTurn(data.workflow_response)
+    return sessionId.value
+  }
+
+  /** A lesson the server sent: follow its stream, or show it whole (on `info`'s section). */
+  function showLessonTurn(flow, info = null) {
     if (flow.streaming && flow.temp_session_id) {
       estimatedBlocks.value = flow.estimated_blocks ?? null
       followStream(flow.temp_session_id) // runs on; the view follows the store
-    } else {
-      setBlocks(flow.theory_content)
-      completeTheoryStreaming(null)
+      return
     }
-    return sessionId.value
+    setBlocks(flow.theory_content)
+    if (info)
+      [chapterNumber.value, sectionNumber.value] = [info.chapter_number, info.section_number]
+    completeTheoryStreaming(null)
   }
 
   /**
@@ -176,27 +174,9 @@ export const useLearningStore = defineStore('learning', () => {
     // lesson is the outline's next section (a retry stays on this one).
     const target = flow.is_retry_session
       ? null
-      : nextSection(chapterNumber.value, sectionNumber.value)
+      : useCourseStore().nextSection(chapterNumber.value, sectionNumber.value)
     if (target) [chapterNumber.value, sectionNumber.value] = target
-    if (flow.streaming && flow.temp_session_id) {
-      estimatedBlocks.value = flow.estimated_blocks ?? null
-      followStream(flow.temp_session_id) // runs on; the view follows the store
-    } else {
-      setBlocks(flow.theory_content)
-      if (data?.session_info) {
-        chapterNumber.value = data.session_info.chapter_number
-        sectionNumber.value = data.session_info.section_number
-      }
-      completeTheoryStreaming(null)
-    }
-  }
-
-  function nextSection(chapter, section) {
-    const all = chapters.value.flatMap((c) =>
-      c.sections.map((s) => [c.chapter_number, s.section_number]),
-    )
-    const at = all.findIndex(([c, s]) => c === chapter && s === section)
-    return at >= 0 && at + 1 < all.length ? all[at + 1] : null
+    showLessonTurn(flow, data?.session_info)
   }
 
   /** Streaming failed: ask for the whole lesson at once (a new session on the same section). */
@@ -271,19 +251,7 @@ export const useLearningStore = defineStore('learning', () => {
     if (controller) resetLesson()
   }
 
-  async function loadChapters() {
-    if (!chapters.value.length) chapters.value = await learningService.getChapters()
-    return chapters.value
-  }
-
-  async function loadSessions() {
-    sessions.value = await learningService.listSessions()
-    return sessions.value
-  }
-
   return {
-    chapters,
-    sessions,
     sessionId,
     chapterNumber,
     sectionNumber,
@@ -299,7 +267,6 @@ export const useLearningStore = defineStore('learning', () => {
     streamOptions,
     isStreaming,
     receivedBlocks,
-    currentTheoryContent,
     resetLesson,
     handleTheoryBlock,
     handleTheoryEvent,
@@ -312,7 +279,5 @@ export const useLearningStore = defineStore('learning', () => {
     stopLesson,
     retryLesson,
     detach,
-    loadChapters,
-    loadSessions,
   }
 })

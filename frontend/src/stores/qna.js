@@ -5,41 +5,9 @@ import { computed, ref } from 'vue'
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
 import { messageFor } from '@/lib/errorMessages'
-import { runTheoryStream } from '@/lib/ticketStream'
-import { useLearningStore } from '@/stores/lesson'
-
-export const QNA_AGENT = 'qna_resolver'
-// An answer not finished yet: sent (no token so far) or streaming.
-const PENDING = new Set(['waiting', 'streaming'])
-
-/** A thread entry. status: done | waiting | streaming | cancelled | failed. */
-function entry(role, agent, text, extra = {}) {
-  return { role, agent, text, createdAt: null, status: 'done', sources: [], error: null, ...extra }
-}
-
-// How the server marks a turn that did not finish (its message already says so).
-const UNFINISHED = new Set(['cancelled', 'failed'])
-
-/**
- * The thread of a session view: its conversation, in order. A stopped or failed answer keeps
- * its status and its question, so it can be asked again after a reload.
- */
-export function threadFromView(view) {
-  const conversation = view?.conversation ?? []
-  return conversation.map((item, index) => {
-    const extra = { createdAt: item.created_at ?? null }
-    if (UNFINISHED.has(item.status)) {
-      Object.assign(extra, { status: item.status, recorded: true })
-      const asked = conversation[index - 1]
-      if (item.agent === QNA_AGENT && asked?.role === 'user') extra.question = asked.message
-    }
-    return entry(item.role, item.agent, item.message ?? '', extra)
-  })
-}
-
-function isLessonTurn(flow) {
-  return flow.ui_mode === 'streaming' || Array.isArray(flow.theory_content)
-}
+import { PENDING, QNA_AGENT, isLessonTurn, threadEntry, threadFromView } from '@/lib/thread'
+import { runTicketStream } from '@/lib/ticketStream'
+import { useLessonStore } from '@/stores/lesson'
 
 export const useQnaStore = defineStore('qna', () => {
   const sessionId = ref(null)
@@ -74,7 +42,9 @@ export const useQnaStore = defineStore('qna', () => {
     const run = view?.active_run
     if (run?.kind === 'qna' && run.temp_session_id) {
       // The question joins the conversation with its answer: until then it is not known.
-      messages.value.push(entry('assistant', QNA_AGENT, '', { status: 'waiting', resumed: true }))
+      messages.value.push(
+        threadEntry('assistant', QNA_AGENT, '', { status: 'waiting', resumed: true }),
+      )
       followAnswer(messages.value.at(-1), run.temp_session_id, 0)
     }
   }
@@ -108,7 +78,7 @@ export const useQnaStore = defineStore('qna', () => {
     if (!message || !id || busy.value) return false
     sending.value = true
     sendError.value = null
-    messages.value.push(entry('user', 'learner', message))
+    messages.value.push(threadEntry('user', 'learner', message))
     const asked = messages.value.at(-1)
     let data
     try {
@@ -130,7 +100,7 @@ export const useQnaStore = defineStore('qna', () => {
     if (flow.current_agent === QNA_AGENT) {
       const streamed = Boolean(flow.streaming && flow.temp_session_id)
       messages.value.push(
-        entry('assistant', QNA_AGENT, streamed ? '' : (flow.answer ?? ''), {
+        threadEntry('assistant', QNA_AGENT, streamed ? '' : (flow.answer ?? ''), {
           status: streamed ? 'waiting' : 'done',
           sources: streamed ? [] : (flow.sources ?? []),
           question: message,
@@ -139,11 +109,11 @@ export const useQnaStore = defineStore('qna', () => {
       if (streamed) followAnswer(messages.value.at(-1), flow.temp_session_id, null)
     } else if (isLessonTurn(flow)) {
       messages.value.push(
-        entry('assistant', flow.current_agent ?? 'learning_supervisor', '', { lesson: true }),
+        threadEntry('assistant', flow.current_agent ?? 'learning_supervisor', '', { lesson: true }),
       )
-      useLearningStore().beginSessionLesson(data)
+      useLessonStore().beginSessionLesson(data)
     } else {
-      messages.value.push(entry('assistant', flow.current_agent ?? '', flow.message ?? ''))
+      messages.value.push(threadEntry('assistant', flow.current_agent ?? '', flow.message ?? ''))
     }
     return true
   }
@@ -187,7 +157,7 @@ export const useQnaStore = defineStore('qna', () => {
     const own = new AbortController()
     controller = own
     activeTicket.value = ticket
-    const result = await runTheoryStream({
+    const result = await runTicketStream({
       tempId: ticket,
       connect: (tempId, options) => learningService.connectQnaStream(tempId, options),
       refresh: renewSessionOrLogout,

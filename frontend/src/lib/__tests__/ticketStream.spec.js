@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 
-import { runTheoryStream, skippedBlocksOf } from '@/lib/ticketStream'
+import { runTicketStream } from '@/lib/ticketStream'
 
 import { ev, lesson, scriptedConnect } from './fakeStream'
 
@@ -9,7 +9,7 @@ const FAST = { retryDelayMs: 0, idleTimeoutMs: 50, totalTimeoutMs: 2000, maxRetr
 async function run(scripts, extra = {}) {
   const { connect, calls } = scriptedConnect(scripts)
   const events = []
-  const result = await runTheoryStream({
+  const result = await runTicketStream({
     tempId: 'ticket',
     connect,
     onEvent: (data) => events.push(data),
@@ -19,7 +19,7 @@ async function run(scripts, extra = {}) {
   return { result, events, calls }
 }
 
-describe('runTheoryStream', () => {
+describe('runTicketStream', () => {
   it('closes on the terminal event', async () => {
     const { result, events, calls } = await run([
       [ev(1, lesson.start()), ev(2, lesson.block(1)), ev(3, lesson.complete(1)), ev(4, {})],
@@ -127,21 +127,5 @@ describe('runTheoryStream', () => {
     })
     setTimeout(() => controller.abort(), 20)
     expect((await pending).result.outcome).toBe('aborted')
-  })
-})
-
-describe('skippedBlocksOf', () => {
-  it('reads the blocks a finished lesson left out, 0 when none or unreadable', () => {
-    expect(skippedBlocksOf(lesson.complete(3, 1))).toBe(1)
-    expect(skippedBlocksOf(lesson.complete(4))).toBe(0)
-    for (const odd of [
-      null,
-      {},
-      { skipped_blocks: -2 },
-      { skipped_blocks: '2' },
-      { skipped_blocks: 1.5 },
-    ]) {
-      expect(skippedBlocksOf(odd)).toBe(0)
-    }
   })
 })

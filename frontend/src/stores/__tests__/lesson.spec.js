@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { ev, lesson, scriptedConnect } from '@/lib/__tests__/fakeStream'
 import { learningService } from '@/services/learningService'
-import { useLearningStore } from '@/stores/lesson'
+import { useLessonStore } from '@/stores/lesson'
 
 vi.mock('@/services/learningService', () => ({
   learningService: {
@@ -44,7 +44,7 @@ let store
 beforeEach(() => {
   setActivePinia(createPinia())
   vi.clearAllMocks()
-  store = useLearningStore()
+  store = useLessonStore()
   store.streamOptions = FAST
 })
 

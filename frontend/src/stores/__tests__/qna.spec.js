@@ -3,8 +3,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { ev, scriptedConnect } from '@/lib/__tests__/fakeStream'
 import { learningService } from '@/services/learningService'
-import { useLearningStore } from '@/stores/lesson'
-import { threadFromView, useQnaStore } from '@/stores/qna'
+import { useCourseStore } from '@/stores/course'
+import { useLessonStore } from '@/stores/lesson'
+import { threadFromView } from '@/lib/thread'
+import { useQnaStore } from '@/stores/qna'
 
 vi.mock('@/services/learningService', () => ({
   learningService: {
@@ -333,8 +335,8 @@ describe('other turns', () => {
   })
 
   it('"다음" starts the next lesson in the lesson view, in the same session', async () => {
-    const learning = useLearningStore()
-    learning.chapters = [
+    const lesson = useLessonStore()
+    useCourseStore().chapters = [
       {
         chapter_number: 2,
         title: 'LLM',
@@ -344,8 +346,8 @@ describe('other turns', () => {
         ],
       },
     ]
-    Object.assign(learning, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
-    learning.streamOptions = FAST
+    Object.assign(lesson, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
+    lesson.streamOptions = FAST
     learningService.connectTheoryStream.mockImplementation(async function* () {
       yield ev(1, { type: 'stream_start', temp_session_id: 'l', estimated_blocks: 1 })
       yield ev(2, { type: 'theory_block', block_type: 'header', block_id: 1, data: {} })
@@ -365,11 +367,11 @@ describe('other turns', () => {
     })
 
     await store.ask('다음')
-    expect(learning.theoryStreamingState).toBe('streaming')
-    expect([learning.chapterNumber, learning.sectionNumber]).toEqual([2, 2])
-    await vi.waitFor(() => expect(learning.theoryStreamingState).toBe('completed'))
+    expect(lesson.theoryStreamingState).toBe('streaming')
+    expect([lesson.chapterNumber, lesson.sectionNumber]).toEqual([2, 2])
+    await vi.waitFor(() => expect(lesson.theoryStreamingState).toBe('completed'))
     expect(learningService.connectTheoryStream.mock.calls[0][0]).toBe('lesson-2')
-    expect(learning.sessionId).toBe('s1')
+    expect(lesson.sessionId).toBe('s1')
     expect(last(store).lesson).toBe(true)
   })
 

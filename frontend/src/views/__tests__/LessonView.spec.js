@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import { learningService } from '@/services/learningService'
-import { useLearningStore } from '@/stores/lesson'
+import { useLessonStore } from '@/stores/lesson'
 import LessonView from '@/views/LessonView.vue'
 
 vi.mock('@/services/learningService', () => ({
@@ -34,7 +34,7 @@ let store
 beforeEach(() => {
   const pinia = createPinia()
   setActivePinia(pinia)
-  store = useLearningStore()
+  store = useLessonStore()
 })
 
 describe('LessonView', () => {
