@@ -1,4 +1,5 @@
 // The blocks of a lesson as the client keeps them: in block_id order, each id once.
+import { computed, ref } from 'vue'
 
 /**
  * Insert `block` into `blocks` (sorted by block_id) unless `seen` holds its id already (a
@@ -22,4 +23,25 @@ export function insertBlock(blocks, seen, block) {
 export function skippedBlocksOf(complete) {
   const count = complete?.skipped_blocks
   return Number.isInteger(count) && count > 0 ? count : 0
+}
+
+/** The blocks of the lesson shown, as state a store can return (a replay adds nothing). */
+export function useLessonBlocks() {
+  const theoryBlocks = ref([])
+  const receivedBlocks = computed(() => theoryBlocks.value.length)
+  const seen = new Set()
+
+  /** Add a block in block_id order; a block id already shown (a replay) is ignored. */
+  function handleTheoryBlock(block) {
+    return insertBlock(theoryBlocks.value, seen, block)
+  }
+
+  /** Show exactly `blocks` (a whole lesson, or none). */
+  function setBlocks(blocks) {
+    theoryBlocks.value = []
+    seen.clear()
+    for (const block of blocks ?? []) handleTheoryBlock(block)
+  }
+
+  return { theoryBlocks, receivedBlocks, handleTheoryBlock, setBlocks }
 }

@@ -6,7 +6,7 @@ import { computed, ref } from 'vue'
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
 import { messageFor } from '@/lib/errorMessages'
-import { insertBlock, skippedBlocksOf } from '@/lib/lessonBlocks'
+import { skippedBlocksOf, useLessonBlocks } from '@/lib/lessonBlocks'
 import { runTicketStream } from '@/lib/ticketStream'
 import { useCourseStore } from '@/stores/course'
 
@@ -19,7 +19,7 @@ export const useLessonStore = defineStore('lesson', () => {
   const tempSessionId = ref(null)
   // idle | starting | streaming | completed | cancelled | error | fallback (loading the sync lesson)
   const theoryStreamingState = ref('idle')
-  const theoryBlocks = ref([])
+  const { theoryBlocks, receivedBlocks, handleTheoryBlock, setBlocks } = useLessonBlocks()
   const estimatedBlocks = ref(null)
   const streamSummary = ref(null) // stream_complete: total_blocks, fallback, fallback_mode, elapsed_ms
   // Blocks of the lesson shown that the server left out as invalid (the view says so).
@@ -32,10 +32,8 @@ export const useLessonStore = defineStore('lesson', () => {
   const streamOptions = ref({})
 
   let controller = null
-  const seenBlockIds = new Set()
 
   const isStreaming = computed(() => ACTIVE_STATES.has(theoryStreamingState.value))
-  const receivedBlocks = computed(() => theoryBlocks.value.length)
 
   function resetLesson() {
     clearLesson()
@@ -49,24 +47,12 @@ export const useLessonStore = defineStore('lesson', () => {
     lessonSerial.value += 1
     tempSessionId.value = null
     theoryStreamingState.value = 'idle'
-    theoryBlocks.value = []
+    setBlocks([])
     estimatedBlocks.value = null
     streamSummary.value = null
     skippedBlocks.value = 0
     usedSyncFallback.value = false
     error.value = null
-    seenBlockIds.clear()
-  }
-
-  /** Add a block in block_id order; a block id already shown (a replay) is ignored. */
-  function handleTheoryBlock(block) {
-    return insertBlock(theoryBlocks.value, seenBlockIds, block)
-  }
-
-  function setBlocks(blocks) {
-    theoryBlocks.value = []
-    seenBlockIds.clear()
-    for (const block of blocks ?? []) handleTheoryBlock(block)
   }
 
   function completeTheoryStreaming(summary) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { insertBlock, skippedBlocksOf } from '@/lib/lessonBlocks'
+import { insertBlock, skippedBlocksOf, useLessonBlocks } from '@/lib/lessonBlocks'
 
 import { lesson } from './fakeStream'
 
@@ -16,6 +16,19 @@ describe('insertBlock', () => {
     }
     expect(insertBlock(blocks, seen, { block_type: 'poll', block_id: '4' })).toBe(true)
     expect(blocks.at(-1)).toEqual({ block_type: 'poll', block_id: 4, data: {} })
+  })
+})
+
+describe('useLessonBlocks', () => {
+  it('setBlocks shows exactly the blocks given, so an id shown before may come again', () => {
+    const { theoryBlocks, receivedBlocks, handleTheoryBlock, setBlocks } = useLessonBlocks()
+    handleTheoryBlock(lesson.block(2))
+    setBlocks([lesson.block(1)])
+    expect(theoryBlocks.value.map((b) => b.block_id)).toEqual([1])
+    expect(handleTheoryBlock(lesson.block(2))).toBe(true)
+    expect(receivedBlocks.value).toBe(2)
+    setBlocks(null)
+    expect(theoryBlocks.value).toEqual([])
   })
 })
 
