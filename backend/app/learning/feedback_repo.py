@@ -10,12 +10,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from backend.app.errors import APIError
-from backend.app.learning.sessions_repo import SessionRepository
+from backend.app.learning.sessions_repo import SESSION_NOT_FOUND, SessionRepository
 from backend.app.observability.metrics import FEEDBACK
 from backend.app.storage.db import Database
 from backend.app.storage.models import LearningFeedback
-
-SESSION_NOT_FOUND = "This learning session does not exist."
 
 
 class FeedbackRepository:

@@ -14,16 +14,13 @@ from collections.abc import Iterator
 from backend.app.agents.qna_resolver.context import QnAContext, build_answer_messages
 from backend.app.llm.limits import TOKEN_LIMIT_MESSAGE, OutputTokenLimitReached
 from backend.app.llm.text_stream import stream_text
+from backend.app.streaming.events import stream_error
 from backend.app.streaming.text_events import MergeableText
 from backend.app.tools.content.theory_tools_chatgpt_stream import StreamStats
 
 log = logging.getLogger(__name__)
 
-FAILED = {
-    "type": "stream_error",
-    "code": "GENERATION_FAILED",
-    "message": "The answer could not be generated.",
-}
+FAILED = stream_error("GENERATION_FAILED", "The answer could not be generated.")
 
 
 def produce_answer_events(context: QnAContext, model) -> Iterator[dict]:
@@ -40,7 +37,7 @@ def produce_answer_events(context: QnAContext, model) -> Iterator[dict]:
                 yield MergeableText("qna_token", piece.text)
     except OutputTokenLimitReached:
         log.warning("Answer stopped at the output token limit after %d pieces", len(parts))
-        yield {"type": "stream_error", "code": "GENERATION_FAILED", "message": TOKEN_LIMIT_MESSAGE}
+        yield stream_error("GENERATION_FAILED", TOKEN_LIMIT_MESSAGE)
         return
     except Exception as error:  # cancellation is a BaseException and passes through
         log.warning("Answer stream failed after %d tokens: %s", len(parts), type(error).__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backend.app.learning.qna_stream import produce_answer_events
-from backend.app.learning.ticket_streams import TicketStreamService
+from backend.app.learning.ticket_streams import TicketStreamService, session_status
 from backend.app.streaming.runner import RunResult
 
 
@@ -31,9 +31,9 @@ class QnAStreamService(TicketStreamService):
 
     def record(self, payload: dict, result: RunResult) -> None:
         """Append the question and the answer (or what was delivered) to the conversation."""
-        status = {"completed": "completed", "cancelled": "cancelled"}.get(result.outcome, "failed")
         answer = delivered_answer(result)
-        state = self.qna.finalize_streaming_state(payload, {"status": status, "answer": answer})
+        record = {"status": session_status(result.outcome), "answer": answer}
+        state = self.qna.finalize_streaming_state(payload, record)
         self.sessions.record_progress(payload["session_id"], state)
 
     def log_fields(self, result: RunResult) -> dict:

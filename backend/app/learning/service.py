@@ -11,13 +11,12 @@ from flask import current_app
 from backend.app.agents.state import thread_config
 from backend.app.errors import APIError
 from backend.app.learning.abandoned_runs import is_abandoned, wrap_up_abandoned
-from backend.app.learning.sessions_repo import SessionRepository
+from backend.app.learning.sessions_repo import SESSION_NOT_FOUND, SessionRepository
 from backend.app.learning.turn_results import streamed_answer, streamed_lesson, turn_result
 from backend.app.limits.run_slots import RunSlots
 
 log = logging.getLogger(__name__)
 
-SESSION_NOT_FOUND = "This learning session does not exist."
 STREAMING = "theory_streaming"
 LESSON_INTENTS = ("next_step", "retry_easier")
 # A conversation entry as the session view shows it; `status` only on a turn that did not finish.

@@ -10,6 +10,9 @@ from backend.app.storage.db import Database
 from backend.app.storage.models import LearningSession
 from backend.app.streaming.store import run_id_for
 
+# What a caller is told about a session that is not there or not theirs (one 404 for both).
+SESSION_NOT_FOUND = "This learning session does not exist."
+
 
 class SessionRepository:
     """Rows of `learning_sessions`, always scoped to their owner."""

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 from backend.app.llm.limits import TOKEN_LIMIT_MESSAGE, OutputTokenLimitReached
+from backend.app.streaming.events import stream_error
 from backend.app.tools.content.block_intake import BlockTally
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
@@ -59,7 +60,7 @@ def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
         # No fallback: a second call would run into the same limit. The blocks delivered
         # stay; the one the model was writing is never sent.
         log.warning("Lesson stopped at the output token limit after %d blocks", len(delivered))
-        yield {"type": "stream_error", "code": "GENERATION_FAILED", "message": TOKEN_LIMIT_MESSAGE}
+        yield stream_error("GENERATION_FAILED", TOKEN_LIMIT_MESSAGE)
         return
     except Exception as error:  # cancellation is a BaseException and passes through
         log.warning(
@@ -79,11 +80,7 @@ def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
             log.warning(
                 "Lesson fallback (%s) failed: %s", fallback_mode, type(fallback_error).__name__
             )
-            yield {
-                "type": "stream_error",
-                "code": "GENERATION_FAILED",
-                "message": "The lesson could not be generated.",
-            }
+            yield stream_error("GENERATION_FAILED", "The lesson could not be generated.")
             return
         for block in rest:
             yield block_event(block)

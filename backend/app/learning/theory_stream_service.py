@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backend.app.learning.theory_stream import produce_lesson_events
-from backend.app.learning.ticket_streams import TicketStreamService
+from backend.app.learning.ticket_streams import TicketStreamService, session_status
 from backend.app.streaming.runner import RunResult
 from backend.app.tools.content.lesson_context import LessonContext
 
@@ -37,9 +37,8 @@ class TheoryStreamService(TicketStreamService):
 
     def record(self, payload: dict, result: RunResult) -> None:
         """Commit the lesson (or what was delivered) to the session."""
-        status = {"completed": "completed", "cancelled": "cancelled"}.get(result.outcome, "failed")
         state = self.educator.finalize_streaming_state(
-            payload, {"status": status, "blocks": delivered_blocks(result)}
+            payload, {"status": session_status(result.outcome), "blocks": delivered_blocks(result)}
         )
         self.sessions.record_progress(payload["session_id"], state)
 

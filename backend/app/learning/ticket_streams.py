@@ -15,6 +15,7 @@ from jwt import ExpiredSignatureError
 
 from backend.app.errors import APIError
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
+from backend.app.streaming.events import stream_error
 from backend.app.streaming.runner import LeaseHook, RunResult
 from backend.app.streaming.store import run_id_for
 from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
@@ -22,6 +23,11 @@ from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, 
 log = logging.getLogger("backend.app.streams")
 
 INVALID = ("INVALID_SESSION", "This stream is not available.")
+
+
+def session_status(outcome: str) -> str:
+    """The status a run's outcome leaves in the session: completed, cancelled or failed."""
+    return outcome if outcome in ("completed", "cancelled") else "failed"
 
 
 class StreamRefused(Exception):
@@ -46,11 +52,7 @@ class TicketStreamService:
         self.sessions = sessions
         self.run_slots = run_slots
         self.settings = settings
-        self.cancelled_early = {
-            "type": "stream_error",
-            "code": "CANCELLED",
-            "message": self.cancelled_message,
-        }
+        self.cancelled_early = stream_error("CANCELLED", self.cancelled_message)
 
     # What a subclass provides.
 

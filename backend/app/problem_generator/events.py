@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.app.streaming.framing import ndjson_line
-
 Event = dict[str, Any]
-STAGES = ("analysis", "variation", "description", "parsing", "saving")
-
-
-def format_stream_message(type_: str, payload: dict[str, Any]) -> str:
-    """One wire line: `{"type": ..., "payload": {...}}` and a newline (seed 000's helper)."""
-    return ndjson_line(type_, payload)
 
 
 def status(stage: str, state: str, message: str) -> Event:

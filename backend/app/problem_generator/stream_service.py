@@ -27,6 +27,7 @@ from backend.app.storage.problems import (
     utc_now_iso,
 )
 from backend.app.streaming.deadline import RunDeadline
+from backend.app.streaming.framing import ndjson_line
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +101,14 @@ class ProblemStreamService:
                         first_token_at = time.monotonic()
                     elif event["type"] == "result":
                         outcome = "success"
-                    yield events.format_stream_message(event["type"], event["payload"])
+                    yield ndjson_line(event["type"], event["payload"])
         except GeneratorExit:
             outcome = "cancelled"  # the client went away; closing the stream closed upstream
             raise
         except Exception:
             log.exception("Problem generation %s crashed", run_id)
             failure = events.error("INTERNAL_ERROR", "Something went wrong. Try again.")
-            yield events.format_stream_message(failure["type"], failure["payload"])
+            yield ndjson_line(failure["type"], failure["payload"])
         finally:
             STREAMS_ACTIVE.labels(KIND).dec()
             self.run_slots.release(run_id)

@@ -23,6 +23,7 @@ import gevent
 from gevent.lock import Semaphore
 
 from backend.app.streaming.deadline import RunDeadlineExceeded, deadline_timer
+from backend.app.streaming.events import STREAM_COMPLETE, is_terminal, stream_error
 from backend.app.streaming.idle import wait_for_idle_loop
 from backend.app.streaming.runs import LeaseHook, LocalRun, RunCancelled, RunResult
 from backend.app.streaming.store import RunLogFull, SqliteStreamStore
@@ -244,7 +245,7 @@ class Runner:
             terminal = None
             with self._deadline_timer():  # raises RunDeadlineExceeded wherever it waits
                 for event in produce():
-                    if event.get("type") in ("stream_complete", "stream_error"):
+                    if is_terminal(event):
                         terminal = event
                         break
                     if not self._append(run_id, event):
@@ -258,26 +259,34 @@ class Runner:
                     self._renew_if_due(run_id)
                 else:
                     raise RuntimeError("the producer ended without a terminal event")
-            outcome = "completed" if terminal["type"] == "stream_complete" else "failed"
+            outcome = "completed" if terminal["type"] == STREAM_COMPLETE else "failed"
             self._conclude(result, outcome, terminal, on_done)
         except RunDeadlineExceeded as passed:
-            self._conclude(result, "failed", _error("GENERATION_FAILED", str(passed)), on_done)
+            self._conclude(
+                result, "failed", stream_error("GENERATION_FAILED", str(passed)), on_done
+            )
         except RunCancelled:
             self._conclude(
-                result, "cancelled", _error("CANCELLED", "The run was stopped."), on_done
+                result, "cancelled", stream_error("CANCELLED", "The run was stopped."), on_done
             )
         except gevent.GreenletExit:
             self._conclude(
-                result, "aborted", _error("RUN_ABORTED", "The server stopped this run."), on_done
+                result,
+                "aborted",
+                stream_error("RUN_ABORTED", "The server stopped this run."),
+                on_done,
             )
         except RunLogFull:
             self._conclude(
-                result, "failed", _error("GENERATION_FAILED", "The run grew too long."), on_done
+                result,
+                "failed",
+                stream_error("GENERATION_FAILED", "The run grew too long."),
+                on_done,
             )
         except Exception:
             log.exception("Stream producer failed")
             self._conclude(
-                result, "failed", _error("GENERATION_FAILED", "Generation failed."), on_done
+                result, "failed", stream_error("GENERATION_FAILED", "Generation failed."), on_done
             )
         finally:
             # From here on local subscribers read the store, which has every event.
@@ -341,7 +350,3 @@ class Runner:
                 if local is not None and local.producing and local.producer is not None:
                     local.producing = False  # stopped once; it concludes as cancelled
                     local.producer.kill(RunCancelled(), block=False)
-
-
-def _error(code: str, message: str) -> dict:
-    return {"type": "stream_error", "code": code, "message": message}

@@ -5,17 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 
+from backend.app.streaming.events import is_terminal, stream_error
 from backend.app.streaming.framing import sse_comment, sse_event
 from backend.app.streaming.runner import Runner
 
 log = logging.getLogger(__name__)
 
-TERMINAL_TYPES = ("stream_complete", "stream_error")
-ABORTED = {
-    "type": "stream_error",
-    "code": "RUN_ABORTED",
-    "message": "The run stopped unexpectedly.",
-}
+ABORTED = stream_error("RUN_ABORTED", "The run stopped unexpectedly.")
 
 
 def subscribe_sse(
@@ -45,7 +41,7 @@ def subscribe_sse(
             for seq, event in events:
                 text.append(sse_event(seq, as_served(event, ticket)))
                 last = seq
-                if event.get("type") in TERMINAL_TYPES:
+                if is_terminal(event):
                     ended = True
                     break
             yield "".join(text)
@@ -71,7 +67,7 @@ def as_served(event: dict, ticket: str | None) -> dict:
 
 def refusal_sse(code: str, message: str) -> str:
     """The single `stream_error` (no id) a refused stream consists of."""
-    return sse_event(None, {"type": "stream_error", "code": code, "message": message})
+    return sse_event(None, stream_error(code, message))
 
 
 def abort_run(runner: Runner, run_id: str, on_abort: Callable[[str], None] | None) -> bool:
