@@ -28,27 +28,23 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import contextlib
 import itertools
 import json
-import math
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
 
+from benchmarks.common import SERVER_ENV, StreamResult, cpu_seconds, login, summary, worker_pid
+from benchmarks.fake_process import FakeProcess
 from benchmarks.light_client import http_request, run_requests, sse_events
-from tests.support.live_server import REPO_ROOT, start_live_server
+from tests.support.live_server import start_live_server
 
 CHUNK_CHARS = 4
 CHUNK_DELAY = 0.02
@@ -62,15 +58,6 @@ TARGETS_MS = {"p50_c1_c100": 5.0, "p99_c1_c100": 20.0, "p99_c200": 50.0}
 STREAM_TIMEOUT = httpx.Timeout(120.0, connect=30.0)
 START_BODY = {"chapter_number": 2, "section_number": 1, "user_message": "시작"}
 MARKER = re.compile(r"\[(bench-[0-9-]+)\]")
-SERVER_ENV = {
-    "LLM_PROVIDER": "openai",
-    "OPENAI_API_KEY": "k",
-    "LLM_MAX_RETRIES": "0",
-    "RATE_LIMIT_LLM": "1000000/minute",
-    "MAX_CONCURRENT_RUNS_PER_USER": "100000",
-    "LOG_LEVEL": "WARNING",
-    "STREAM_TICKET_TTL_SECONDS": "600",
-}
 OFFLINE_ENV = {
     **SERVER_ENV,
     "LLM_PROVIDER": "offline",
@@ -178,53 +165,7 @@ def block_end_offsets(document: str) -> list[int]:
         position = end
 
 
-# --- the fake in a child process ------------------------------------------------------
-
-
-class FakeProcess:
-    """The scripted fake OpenAI server in a child process (fake_llm_server.py), over a pipe."""
-
-    def __init__(self) -> None:
-        ours, theirs = socket.socketpair()
-        with theirs:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.fake_llm_server", str(theirs.fileno())],
-                cwd=REPO_ROOT,
-                pass_fds=[theirs.fileno()],
-            )
-        self._conn = Connection(ours.detach())
-        self.base_url: str = self._conn.recv()
-        self._lock = threading.Lock()
-
-    def call(self, *command):
-        """Send one command and return its answer."""
-        with self._lock:
-            self._conn.send(command)
-            return self._conn.recv()
-
-    def stop(self) -> None:
-        """Stop the fake and its process."""
-        if self.process.poll() is None:
-            with contextlib.suppress(OSError, EOFError):
-                self.call("stop")
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=10)
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self._conn.close()
-
-
 # --- the product's API ----------------------------------------------------------------
-
-
-def login(base_url: str, username: str) -> str:
-    """Register and log in a user; its access token."""
-    account = {"username": username, "password": "benchmark password 1"}
-    httpx.post(f"{base_url}/api/v1/auth/register", json=account, timeout=30).raise_for_status()
-    response = httpx.post(f"{base_url}/api/v1/auth/login", json=account, timeout=30)
-    response.raise_for_status()
-    return response.json()["data"]["access_token"]
 
 
 def start_tickets(base_url: str, token: str, count: int) -> list[str]:
@@ -242,25 +183,6 @@ def start_tickets(base_url: str, token: str, count: int) -> list[str]:
 
         with ThreadPoolExecutor(8) as pool:
             return list(pool.map(one, range(count)))
-
-
-@dataclass
-class StreamResult:
-    """What one SSE client saw: each event with the moment its blank line was read."""
-
-    opened_at: float = 0.0
-    events: list[tuple[dict, float]] = field(default_factory=list)
-    error: str | None = None
-
-    def terminal(self) -> str | None:
-        """The type of the last event, if it ended the stream."""
-        if self.events and self.events[-1][0].get("type") in ("stream_complete", "stream_error"):
-            return self.events[-1][0]["type"]
-        return None
-
-    def blocks(self) -> list[tuple[dict, float]]:
-        """The theory_block events, in order."""
-        return [(e, t) for e, t in self.events if e.get("type") == "theory_block"]
 
 
 def read_stream(client: httpx.Client, url: str, result: StreamResult) -> None:
@@ -305,24 +227,6 @@ def run_streams(base_url: str, tickets: list[str]) -> list[StreamResult]:
 
 
 # --- measuring ------------------------------------------------------------------------
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """The nearest-rank percentile (None without samples)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def summary(values: list[float]) -> dict:
-    """p50/p99/max in ms, rounded."""
-    pick = {
-        "p50": percentile(values, 0.5),
-        "p99": percentile(values, 0.99),
-        "max": max(values, default=None),
-    }
-    return {key: None if value is None else round(value, 2) for key, value in pick.items()}
 
 
 def marker_of(index: int, level: int, run: int) -> str:
@@ -415,29 +319,6 @@ def level_summary(raw: dict[str, list[float]]) -> dict:
         "fake_lateness_ms": summary(raw["lateness"]),
         "fake_gap_excess_ms": summary(raw["gaps"]),
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def worker_pid(master_pid: int) -> int:
-    """The (one) gunicorn worker: the child of the master process."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[1]) == master_pid:
-            children.append(int(stat.parent.name))
-    if len(children) != 1:
-        raise RuntimeError(f"expected one worker under {master_pid}, found {children}")
-    return children[0]
 
 
 def rss_kb(pid: int) -> int:

@@ -1,0 +1,89 @@
+"""What the benchmarks share: the server's settings, logging in, stream results, figures."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVER_ENV = {
+    "LLM_PROVIDER": "openai",
+    "OPENAI_API_KEY": "k",
+    "LLM_MAX_RETRIES": "0",
+    "RATE_LIMIT_LLM": "1000000/minute",
+    "MAX_CONCURRENT_RUNS_PER_USER": "100000",
+    "LOG_LEVEL": "WARNING",
+    "STREAM_TICKET_TTL_SECONDS": "600",
+}
+
+
+def login(base_url: str, username: str) -> str:
+    """Register and log in a user; its access token."""
+    account = {"username": username, "password": "benchmark password 1"}
+    httpx.post(f"{base_url}/api/v1/auth/register", json=account, timeout=30).raise_for_status()
+    response = httpx.post(f"{base_url}/api/v1/auth/login", json=account, timeout=30)
+    response.raise_for_status()
+    return response.json()["data"]["access_token"]
+
+
+@dataclass
+class StreamResult:
+    """What one SSE client saw: each event with the moment its blank line was read."""
+
+    opened_at: float = 0.0
+    events: list[tuple[dict, float]] = field(default_factory=list)
+    error: str | None = None
+
+    def terminal(self) -> str | None:
+        """The type of the last event, if it ended the stream."""
+        if self.events and self.events[-1][0].get("type") in ("stream_complete", "stream_error"):
+            return self.events[-1][0]["type"]
+        return None
+
+    def blocks(self) -> list[tuple[dict, float]]:
+        """The theory_block events, in order."""
+        return [(e, t) for e, t in self.events if e.get("type") == "theory_block"]
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """The nearest-rank percentile (None without samples)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def summary(values: list[float]) -> dict:
+    """p50/p99/max in ms, rounded."""
+    pick = {
+        "p50": percentile(values, 0.5),
+        "p99": percentile(values, 0.99),
+        "max": max(values, default=None),
+    }
+    return {key: None if value is None else round(value, 2) for key, value in pick.items()}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pid(master_pid: int) -> int:
+    """The (one) gunicorn worker: the child of the master process."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[1]) == master_pid:
+            children.append(int(stat.parent.name))
+    if len(children) != 1:
+        raise RuntimeError(f"expected one worker under {master_pid}, found {children}")
+    return children[0]
