@@ -24,7 +24,7 @@ export const lesson = {
 }
 
 /**
- * `connect` for runTheoryStream / learningService.connectTheoryStream. Each script is a list
+ * `connect` for runTicketStream / learningService.connectTheoryStream. Each script is a list
  * of events, then optionally 'drop' (the connection fails) or 'hang' (silence until aborted).
  * Records the Last-Event-ID each connection sent.
  */

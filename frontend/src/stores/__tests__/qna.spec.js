@@ -2,10 +2,10 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { ev, scriptedConnect } from '@/lib/__tests__/fakeStream'
+import { threadFromView } from '@/lib/thread'
 import { learningService } from '@/services/learningService'
 import { useCourseStore } from '@/stores/course'
 import { useLessonStore } from '@/stores/lesson'
-import { threadFromView } from '@/lib/thread'
 import { useQnaStore } from '@/stores/qna'
 
 vi.mock('@/services/learningService', () => ({
