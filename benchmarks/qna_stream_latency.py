@@ -27,8 +27,8 @@ from benchmarks.common import SERVER_ENV, StreamResult, cpu_seconds, login, summ
 from benchmarks.fake_process import FakeProcess
 from benchmarks.light_client import http_request, run_requests, sse_events
 from benchmarks.token_pairing import streamed_by_marker, token_latencies_ms
+from tests.support.lessons import LESSON
 from tests.support.live_server import start_live_server
-from tests.unit.test_lesson_blocks import LESSON
 
 CHUNK_CHARS = 4
 CHUNK_DELAY = 0.02

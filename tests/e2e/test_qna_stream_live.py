@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from tests.fakes.scripts import Script
+from tests.support.lessons import LESSON
 from tests.support.live_server import live_server_on_fake, new_user
 from tests.support.sse_client import read_events
-from tests.unit.test_lesson_blocks import LESSON
 
 pytestmark = pytest.mark.live
 

@@ -21,9 +21,9 @@ import jwt
 import pytest
 
 from tests.fakes.scripts import Script
+from tests.support.lessons import LESSON
 from tests.support.live_server import LiveServer, live_server_on_fake, new_user, openai_fake_env
 from tests.support.sse_client import SSEItems, read_events
-from tests.unit.test_lesson_blocks import LESSON
 
 pytestmark = pytest.mark.live
 

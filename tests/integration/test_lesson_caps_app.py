@@ -9,9 +9,9 @@ import pytest
 from backend.app import create_app
 from tests.conftest import AuthHelper
 from tests.fakes.scripts import Script
+from tests.support.lessons import DEFINITION, EXAMPLES, HEADER, INTRO
 from tests.support.metrics import metric_value
 from tests.support.sse_client import app_events
-from tests.unit.test_lesson_blocks import DEFINITION, EXAMPLES, HEADER, INTRO
 
 START = "/api/v1/learning/session/start"
 ITEMS = [

@@ -11,7 +11,7 @@ from backend.app.agents.graph import build_tutor_graph
 from backend.app.agents.state import thread_config
 from backend.app.course import get_course
 from backend.app.llm.errors import GenerationFailed
-from tests.unit.test_lesson_blocks import LESSON
+from tests.support.lessons import LESSON
 
 
 def scripted(*replies: str) -> GenericFakeChatModel:

@@ -13,7 +13,7 @@ from backend.app.tools.content.blocks import (
     check_block,
     validate_block,
 )
-from tests.unit.test_lesson_blocks import DEFINITION, EXAMPLES, HEADER, INTRO, LESSON
+from tests.support.lessons import DEFINITION, EXAMPLES, HEADER, INTRO, LESSON
 
 SENTENCE = "임베딩은 단어를 숫자 벡터로 바꾸는 방법입니다. "
 ITEM = EXAMPLES["data"]["items"][0]

@@ -7,27 +7,7 @@ import pytest
 from backend.app.tools.content.blocks import number_blocks, validate_block
 from backend.app.tools.content.json_output import extract_block_list
 from backend.app.tools.content.theory_tools_chatgpt import parse_lesson
-
-HEADER = {"block_type": "header", "data": {"chapter_info": "📚 2챕터 1섹션", "title": "LLM이란?"}}
-INTRO = {"block_type": "section", "data": {"type": "introduction", "content": "안녕하세요!"}}
-DEFINITION = {
-    "block_type": "section",
-    "data": {
-        "type": "definition",
-        "title": "LLM이 뭔가요?",
-        "content": "대규모 언어 모델입니다.",
-        "analogy": {"concept": "LLM", "comparison": "사서", "details": ["책을 많이 읽은 사서"]},
-    },
-}
-EXAMPLES = {
-    "block_type": "section",
-    "data": {
-        "type": "examples",
-        "title": "예시",
-        "items": [{"category": "챗봇", "description": "ChatGPT", "benefit": "대화"}],
-    },
-}
-LESSON = [HEADER, INTRO, DEFINITION, EXAMPLES]
+from tests.support.lessons import EXAMPLES, HEADER, INTRO, LESSON
 
 
 @pytest.mark.parametrize("block", LESSON, ids=["header", "introduction", "definition", "examples"])
