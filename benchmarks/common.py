@@ -49,7 +49,11 @@ class StreamResult:
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
-    """The nearest-rank percentile (None without samples)."""
+    """The nearest-rank percentile (None without samples); every benchmark reports this one."""
+    # Nearest rank: the smallest sample with at least `fraction` of the samples at or below
+    # it. It is always a latency that was observed (no interpolation between two), so a p99
+    # never reads better than the run was, and it is what the block-latency targets and
+    # earlier stream_latency figures were stated in.
     if not values:
         return None
     ordered = sorted(values)

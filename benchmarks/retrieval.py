@@ -7,13 +7,13 @@ Prints one JSON object. Run in a fresh process so the first get_index() is reall
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from pathlib import Path
 
 from backend.app.course import get_course
 from backend.app.retrieval import get_index, search_theory_materials
 from backend.app.retrieval.index import MaterialIndex
+from benchmarks.common import percentile
 
 ROUNDS = 20
 TOP_K = 3
@@ -23,11 +23,6 @@ P50_BUDGET_MS = 5.0
 
 def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -53,7 +48,7 @@ def main() -> None:
             if round_number == 0:
                 found += label["material_id"] in {hit.material_id for hit in hits}
 
-    p50 = statistics.median(latencies)
+    p50 = percentile(latencies, 0.5)
     print(
         json.dumps(
             {
@@ -64,7 +59,7 @@ def main() -> None:
                 "queries": len(latencies),
                 "rounds": ROUNDS,
                 "query_p50_ms": round(p50, 3),
-                "query_p99_ms": round(_percentile(latencies, 0.99), 3),
+                "query_p99_ms": round(percentile(latencies, 0.99), 3),
                 "query_max_ms": round(max(latencies), 3),
                 "labelled_queries": len(labels),
                 "recall_at_3": round(found / len(labels), 4),

@@ -7,7 +7,6 @@ Prints one JSON object with p50/p99 of the whole request and of the model call a
 from __future__ import annotations
 
 import json
-import statistics
 import tempfile
 import time
 
@@ -17,14 +16,9 @@ from backend.app.course import get_course
 from backend.app.llm.offline import OfflineChatModel
 from backend.app.tools.content.lesson_context import prepare_lesson_context
 from backend.app.tools.content.theory_prompts import build_lesson_messages
+from benchmarks.common import percentile
 
 ROUNDS = 60
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The value below which `fraction` of the sorted samples fall."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def main() -> None:
@@ -63,14 +57,14 @@ def main() -> None:
         "benchmark": "session_start_overhead",
         "rounds": ROUNDS,
         "request_ms": {
-            "p50": round(statistics.median(whole), 2),
+            "p50": round(percentile(whole, 0.5), 2),
             "p99": round(percentile(whole, 0.99), 2),
         },
         "model_call_ms": {
-            "p50": round(statistics.median(model_only), 2),
+            "p50": round(percentile(model_only, 0.5), 2),
             "p99": round(percentile(model_only, 0.99), 2),
         },
-        "overhead_p50_ms": round(statistics.median(whole) - statistics.median(model_only), 2),
+        "overhead_p50_ms": round(percentile(whole, 0.5) - percentile(model_only, 0.5), 2),
     }
     print(json.dumps(result))
 
