@@ -151,3 +151,32 @@ def test_the_synchronous_lesson_is_cut_the_same_way(lesson_client, fake_openai):
     assert [b["block_id"] for b in content] == [1, 2, 3, 4]
     assert content[3]["data"]["items"] == ITEMS[:10]
     assert trimmed_count(client) == before + 1
+
+
+def lesson_with_an_unparsable_block() -> str:
+    """A lesson whose definition object is not JSON (a model's slip): `"x" oops`."""
+    definition = json.dumps(DEFINITION, ensure_ascii=False).replace(
+        '"definition"', '"definition" oops'
+    )
+    good = [json.dumps(block, ensure_ascii=False) for block in (HEADER, INTRO, EXAMPLES)]
+    return f"[{good[0]}, {good[1]}, {definition}, {good[2]}]"
+
+
+def test_a_block_that_is_not_json_is_counted_as_skipped(lesson_client, fake_openai):
+    client, headers = lesson_client
+    fake_openai.script(Script(content=lesson_with_an_unparsable_block(), chunk_size=31))
+
+    events = stream_lesson(client, headers)
+
+    assert [b["data"].get("type") for b in blocks_of(events)] == [None, "introduction", "examples"]
+    assert (events[-1]["total_blocks"], events[-1]["skipped_blocks"]) == (3, 1)
+
+
+def test_the_sync_fallback_counts_a_block_that_is_not_json(lesson_client, fake_openai):
+    client, headers = lesson_client
+    fake_openai.script(Script.error(500), Script(content=lesson_with_an_unparsable_block()))
+
+    events = stream_lesson(client, headers)
+
+    assert (events[-1]["fallback_mode"], events[-1]["total_blocks"]) == ("sync", 3)
+    assert events[-1]["skipped_blocks"] == 1

@@ -27,6 +27,13 @@ class BlockTally:
         self.trimmed += other.trimmed
 
 
+def count_unparsable(count: int, tally: BlockTally) -> None:
+    """Blocks the splitter found but could not parse as JSON: skipped blocks too."""
+    if count:
+        tally.skipped += count
+        STREAM_INVALID_BLOCKS.labels(KIND).inc(count)
+
+
 def accept_blocks(raw_blocks: Iterable, tally: BlockTally) -> Iterator[dict]:
     """The usable blocks (cut to their caps where needed), in order; the rest is counted."""
     for raw in raw_blocks:

@@ -21,15 +21,17 @@ ATTEMPTS = 2  # the first call and one retry when the output is unusable
 
 def parse_lesson(text: str, tally: BlockTally | None = None) -> list[dict]:
     """The valid blocks found in a whole reply, in order (invalid ones skipped, counted)."""
-    return _accept(extract_block_list(text), tally or BlockTally())
-
-
-def _accept(raw_blocks: list, tally: BlockTally) -> list[dict]:
     reply_tally = BlockTally()
+    return _accept(extract_block_list(text, reply_tally), reply_tally, tally)
+
+
+def _accept(raw_blocks: list, reply_tally: BlockTally, tally: BlockTally | None) -> list[dict]:
+    """Validate a reply's blocks into `reply_tally` (which may already count unparsable ones)."""
     valid = list(accept_blocks(raw_blocks, reply_tally))
     if reply_tally.skipped:
-        log.info("Skipped %d invalid blocks of %d", reply_tally.skipped, len(raw_blocks))
-    tally.add(reply_tally)
+        log.info("Skipped %d invalid blocks of a reply", reply_tally.skipped)
+    if tally is not None:
+        tally.add(reply_tally)
     return valid
 
 
@@ -84,8 +86,9 @@ def theory_continuation_tool(
     except Exception as error:
         raise ModelUnavailable(f"{type(error).__name__}: {error}") from error
     seen = {_kind(block) for block in delivered}
-    raw_blocks = extract_block_list(content_text(reply.content))
-    rest = _accept([raw for raw in raw_blocks if _kind(raw) not in seen], tally or BlockTally())
+    reply_tally = BlockTally()
+    raw_blocks = extract_block_list(content_text(reply.content), reply_tally)
+    rest = _accept([raw for raw in raw_blocks if _kind(raw) not in seen], reply_tally, tally)
     if not rest:
         raise GenerationFailed("the continuation gave no new block")
     return rest

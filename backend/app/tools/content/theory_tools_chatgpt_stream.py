@@ -10,7 +10,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.llm.text_stream import stream_text
 from backend.app.streaming.block_splitter import BlockSplitter
-from backend.app.tools.content.block_intake import BlockTally, accept_blocks
+from backend.app.tools.content.block_intake import BlockTally, accept_blocks, count_unparsable
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import build_lesson_messages
 
@@ -49,4 +49,5 @@ def theory_streaming_generation_tool(
         if piece.text:
             yield from accept_blocks(splitter.feed(piece.text), stats.blocks)
     yield from accept_blocks(splitter.close(), stats.blocks)
+    count_unparsable(splitter.skipped, stats.blocks)
     stats.complete = splitter.complete
