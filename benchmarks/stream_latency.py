@@ -185,29 +185,6 @@ def start_tickets(base_url: str, token: str, count: int) -> list[str]:
             return list(pool.map(one, range(count)))
 
 
-def read_stream(client: httpx.Client, url: str, result: StreamResult) -> None:
-    """Read one SSE stream to its end, timestamping every event."""
-    buffer = b""
-    result.opened_at = time.monotonic()
-    try:
-        with client.stream("GET", url, headers={"Accept": "text/event-stream"}) as response:
-            if response.status_code != 200:
-                result.error = f"HTTP {response.status_code}: {response.read()[:200]!r}"
-                return
-            for chunk in response.iter_raw():
-                received = time.monotonic()
-                buffer += chunk
-                while b"\n\n" in buffer:
-                    frame, buffer = buffer.split(b"\n\n", 1)
-                    data = [
-                        line[5:].strip() for line in frame.split(b"\n") if line.startswith(b"data:")
-                    ]
-                    if data:
-                        result.events.append((json.loads(b"\n".join(data)), received))
-    except (httpx.HTTPError, ValueError) as error:
-        result.error = f"{type(error).__name__}: {error}"
-
-
 def run_streams(base_url: str, tickets: list[str]) -> list[StreamResult]:
     """Open every ticket's stream at once and read them all to the end (one light client)."""
     port = int(base_url.rsplit(":", 1)[1])
