@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
@@ -68,26 +66,3 @@ def summary(values: list[float]) -> dict:
         "max": max(values, default=None),
     }
     return {key: None if value is None else round(value, 2) for key, value in pick.items()}
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def worker_pid(master_pid: int) -> int:
-    """The (one) gunicorn worker: the child of the master process."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[1]) == master_pid:
-            children.append(int(stat.parent.name))
-    if len(children) != 1:
-        raise RuntimeError(f"expected one worker under {master_pid}, found {children}")
-    return children[0]

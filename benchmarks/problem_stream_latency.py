@@ -34,9 +34,10 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.common import SERVER_ENV, cpu_seconds, login, summary, worker_pid
+from benchmarks.common import SERVER_ENV, login, summary
 from benchmarks.fake_process import FakeProcess
 from benchmarks.light_client import http_request, ndjson_lines, run_requests
+from benchmarks.processes import cpu_seconds, worker_pid
 from benchmarks.token_pairing import streamed_by_marker, token_latencies_ms
 from tests.support.live_server import start_live_server
 from tests.support.problem_scripts import DESCRIPTION

@@ -27,27 +27,29 @@ fake OpenAI server, which streams a lesson (a JSON array of blocks with Korean t
 from __future__ import annotations
 
 import argparse
-import bisect
-import itertools
 import json
 import os
-import re
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
-from benchmarks.common import SERVER_ENV, StreamResult, cpu_seconds, login, summary, worker_pid
+from benchmarks.block_latency import _merge, analyze
+from benchmarks.common import SERVER_ENV, login
 from benchmarks.fake_process import FakeProcess
-from benchmarks.light_client import http_request, run_requests, sse_events
+from benchmarks.lesson_script import (
+    CHUNK_CHARS,
+    CHUNK_DELAY,
+    block_end_offsets,
+    lesson_document,
+    marker_of,
+)
+from benchmarks.lesson_streams import START_BODY, run_streams, start_tickets
+from benchmarks.processes import RssSampler, cpu_seconds, worker_pid
 from tests.support.live_server import start_live_server
 
-CHUNK_CHARS = 4
-CHUNK_DELAY = 0.02
 CHUNKS_PER_SECOND = round(1 / CHUNK_DELAY)
 KNEE_LEVELS = (50, 100, 150, 200, 300)
 CAPACITY_STREAMS = 200
@@ -55,160 +57,13 @@ REPORTED_LEVELS = (100, CAPACITY_STREAMS)
 KNEE_P99_MS = 50.0
 SINGLE_STREAM_LESSONS = 2  # sequential lessons at concurrency 1, for enough samples
 TARGETS_MS = {"p50_c1_c100": 5.0, "p99_c1_c100": 20.0, "p99_c200": 50.0}
-STREAM_TIMEOUT = httpx.Timeout(120.0, connect=30.0)
-START_BODY = {"chapter_number": 2, "section_number": 1, "user_message": "시작"}
-MARKER = re.compile(r"\[(bench-[0-9-]+)\]")
 OFFLINE_ENV = {
     **SERVER_ENV,
     "LLM_PROVIDER": "offline",
     "OFFLINE_LLM_TOKENS_PER_SECOND": "40",
 }
 
-# --- the scripted lesson --------------------------------------------------------------
-
-_INTRO = (
-    "안녕하세요! 이번 시간에는 프로그램이 값을 기억하는 방법인 변수에 대해 알아볼 거예요. "
-    "변수는 값을 담아 두는 이름표 같은 것이라서, 한 번 이름을 붙여 두면 나중에 그 이름으로 "
-    "언제든지 값을 다시 꺼내 쓸 수 있어요. 처음에는 낯설 수 있지만 천천히 따라오면 금방 "
-    "익숙해질 거예요. 오늘 배운 내용은 다음 시간의 조건문과 반복문에서도 계속 쓰인답니다."
-)
-_DEFINITION = (
-    "변수(variable)는 컴퓨터 메모리의 한 칸에 이름을 붙인 것이에요. 예를 들어 "
-    "`score = 90`이라고 쓰면 score라는 이름의 칸에 90이 저장되고, print(score)를 "
-    "실행하면 90이 출력돼요. 같은 이름에 새 값을 넣으면 이전 값은 사라지고 새 값으로 바뀝니다."
-)
-_COMPARISON = (
-    "변수는 이름표가 붙은 서랍과 같아요. 서랍에 물건을 넣어 두고 이름표만 보면 "
-    "어디에 무엇이 있는지 바로 찾을 수 있죠."
-)
-_DETAILS = (
-    "서랍의 이름표 = 변수 이름",
-    "서랍 속 물건 = 변수에 저장된 값",
-    "물건을 바꿔 넣기 = 변수에 새 값을 대입하기",
-)
-_ITEMS = (
-    (
-        "게임 점수",
-        "게임에서 현재 점수를 score 변수에 저장하고 득점할 때마다 더해요.",
-        "점수가 바뀌어도 같은 이름으로 계속 관리할 수 있어요.",
-    ),
-    (
-        "쇼핑몰 장바구니",
-        "담은 상품의 개수를 count 변수에 기록해 화면 위쪽에 보여 줘요.",
-        "여러 화면에서 같은 값을 함께 쓸 수 있어요.",
-    ),
-    (
-        "날씨 앱",
-        "오늘 기온을 temperature 변수에 담아 옷차림을 추천하는 데 써요.",
-        "값 하나로 여러 계산을 할 수 있어요.",
-    ),
-)
-
-
-def lesson_blocks(marker: str) -> list[dict]:
-    """Eight blocks of realistic size; the header title carries `marker`."""
-    header = {
-        "block_type": "header",
-        "data": {"chapter_info": "📚 2챕터 1섹션", "title": f"변수와 값 다루기 [{marker}]"},
-    }
-    intro = {"block_type": "section", "data": {"type": "introduction", "content": _INTRO}}
-
-    def definition(n: int) -> dict:
-        analogy = {
-            "concept": "이름표가 붙은 서랍",
-            "comparison": _COMPARISON,
-            "details": list(_DETAILS),
-        }
-        data = {
-            "type": "definition",
-            "title": f"핵심 개념 {n}: 변수",
-            "content": _DEFINITION,
-            "analogy": analogy,
-        }
-        return {"block_type": "section", "data": data}
-
-    def examples(n: int) -> dict:
-        items = [{"category": c, "description": d, "benefit": b} for c, d, b in _ITEMS]
-        data = {"type": "examples", "title": f"생활 속 예시 {n}", "items": items}
-        return {"block_type": "section", "data": data}
-
-    closing = {"block_type": "section", "data": {"type": "introduction", "content": _INTRO}}
-    return [
-        header,
-        intro,
-        definition(1),
-        examples(1),
-        definition(2),
-        examples(2),
-        definition(3),
-        closing,
-    ]
-
-
-def lesson_document(marker: str) -> str:
-    """The model's answer: the blocks as one JSON array."""
-    return json.dumps(lesson_blocks(marker), ensure_ascii=False)
-
-
-def block_end_offsets(document: str) -> list[int]:
-    """The offset of the last character (closing brace) of every top-level array element."""
-    decoder = json.JSONDecoder()
-    position = document.index("[") + 1
-    ends = []
-    while True:
-        while document[position] in " \t\r\n,":
-            position += 1
-        if document[position] == "]":
-            return ends
-        _, end = decoder.raw_decode(document, position)
-        ends.append(end - 1)
-        position = end
-
-
-# --- the product's API ----------------------------------------------------------------
-
-
-def start_tickets(base_url: str, token: str, count: int) -> list[str]:
-    """`count` lesson tickets from session/start (streaming)."""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
-
-        def one(_: int) -> str:
-            response = client.post("/api/v1/learning/session/start", json=START_BODY)
-            response.raise_for_status()
-            flow = response.json()["data"]["workflow_response"]
-            if not flow.get("streaming"):
-                raise RuntimeError(f"session/start did not stream: {flow}")
-            return flow["temp_session_id"]
-
-        with ThreadPoolExecutor(8) as pool:
-            return list(pool.map(one, range(count)))
-
-
-def run_streams(base_url: str, tickets: list[str]) -> list[StreamResult]:
-    """Open every ticket's stream at once and read them all to the end (one light client)."""
-    port = int(base_url.rsplit(":", 1)[1])
-    requests = [
-        http_request("GET", f"/api/v1/learning/theory-stream/{t}", {"Accept": "text/event-stream"})
-        for t in tickets
-    ]
-    results = []
-    for capture in run_requests(port, requests, timeout=STREAM_TIMEOUT.read * 2):
-        result = StreamResult(opened_at=capture.sent_at, error=capture.error)
-        if capture.status() != 200:
-            result.error = result.error or f"HTTP {capture.status()}"
-        else:
-            result.events = sse_events(capture)
-        results.append(result)
-    return results
-
-
 # --- measuring ------------------------------------------------------------------------
-
-
-def marker_of(index: int, level: int, run: int) -> str:
-    """A marker no other stream of the whole benchmark uses."""
-    return f"bench-{level}-{run}-{index:04d}"
 
 
 def measure_level(
@@ -242,93 +97,6 @@ def measure_level(
         out["worker_rss_mb_peak"] = round(sampler.peak_kb / 1024, 1)
         out["rss_kb_per_stream"] = round((sampler.peak_kb - sampler.before_kb) / level, 1)
     return out
-
-
-def analyze(results: list[StreamResult], records: list[dict]) -> dict:
-    """Pair each stream with its upstream answer by marker and compute the latencies."""
-    by_marker = {}
-    for record in records:
-        found = MARKER.search(record["content"][:400]) if record["scripted"] else None
-        if found:
-            by_marker[found[1]] = record
-    kinds = ("latency", "final", "upstream_start", "lateness", "gaps")
-    raw: dict[str, list[float]] = {kind: [] for kind in kinds}
-    errors, error_kinds, unmatched = 0, {}, 0
-    for result in results:
-        if result.terminal() != "stream_complete" or result.error:
-            errors += 1
-            last = result.events[-1][0].get("code") if result.events else "no events"
-            kind = str(result.error or last)
-            error_kinds[kind] = error_kinds.get(kind, 0) + 1
-            continue
-        blocks = result.blocks()
-        found = MARKER.search(blocks[0][0]["data"].get("title", "")) if blocks else None
-        record = by_marker.get(found[1]) if found else None
-        ends = block_end_offsets(record["content"]) if record and record["stream"] else []
-        if not ends or len(ends) != len(blocks):
-            unmatched += 1  # a block was dropped or re-sent: not comparable
-            continue
-        cumulative = list(itertools.accumulate(length for length, _ in record["chunks"]))
-        for end, (_, received) in zip(ends, blocks, strict=True):
-            written = record["chunks"][bisect.bisect_right(cumulative, end)][1]
-            raw["latency"].append((received - written) * 1000)
-        raw["final"].append(raw["latency"][-1])
-        raw["upstream_start"].append((record["received_at"] - result.opened_at) * 1000)
-    for record in by_marker.values():
-        times = [at for _, at in record["chunks"]]
-        raw["lateness"] += [(at - times[0] - i * CHUNK_DELAY) * 1000 for i, at in enumerate(times)]
-        raw["gaps"] += [(b - a - CHUNK_DELAY) * 1000 for a, b in itertools.pairwise(times)]
-    out = level_summary(raw)
-    out.update(errors=errors, unmatched=unmatched, _raw=raw)
-    if error_kinds:
-        out["error_kinds"] = error_kinds
-    return out
-
-
-def level_summary(raw: dict[str, list[float]]) -> dict:
-    """The reported figures of one level from its raw samples."""
-    return {
-        "block_latency_ms": summary(raw["latency"]),
-        # The last block of each lesson alone: it also waits for the end-of-run work.
-        "final_block_latency_ms": summary(raw["final"]),
-        # From opening the stream to the fake receiving its upstream request.
-        "upstream_start_ms": summary(raw["upstream_start"]),
-        "fake_lateness_ms": summary(raw["lateness"]),
-        "fake_gap_excess_ms": summary(raw["gaps"]),
-    }
-
-
-def rss_kb(pid: int) -> int:
-    """VmRSS of a process in kB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
-
-
-class RssSampler:
-    """The worker's RSS before a run and its peak during it (sampled every 100 ms)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.before_kb = rss_kb(pid)
-        self.peak_kb = self.before_kb
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.1):
-            self.peak_kb = max(self.peak_kb, rss_kb(self.pid))
-
-    def start(self) -> None:
-        """Start sampling."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop sampling (after one last sample)."""
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.peak_kb = max(self.peak_kb, rss_kb(self.pid))
 
 
 # --- TTFT with the offline model ------------------------------------------------------
@@ -371,16 +139,6 @@ def measure_ttft(data_dir: Path) -> dict:
 
 
 # --- the run --------------------------------------------------------------------------
-
-
-def _merge(runs: list[dict]) -> dict:
-    """Sequential single-stream runs as one level."""
-    raw = {key: [value for run in runs for value in run["_raw"][key]] for key in runs[0]["_raw"]}
-    merged = {"streams": 1, "lessons": len(runs), **level_summary(raw)}
-    merged["errors"] = sum(run["errors"] for run in runs)
-    merged["wall_s"] = max(run["wall_s"] for run in runs)
-    merged["cpu_share"] = runs[-1]["cpu_share"]
-    return merged
 
 
 def measure_fake_levels(data_dir: Path) -> tuple[dict[str, dict], int | None]:
