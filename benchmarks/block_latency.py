@@ -63,7 +63,7 @@ def level_summary(raw: dict[str, list[float]]) -> dict:
     }
 
 
-def _merge(runs: list[dict]) -> dict:
+def merge_runs(runs: list[dict]) -> dict:
     """Sequential single-stream runs as one level."""
     raw = {key: [value for run in runs for value in run["_raw"][key]] for key in runs[0]["_raw"]}
     merged = {"streams": 1, "lessons": len(runs), **level_summary(raw)}

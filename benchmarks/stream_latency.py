@@ -36,7 +36,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.block_latency import _merge, analyze
+from benchmarks.block_latency import analyze, merge_runs
 from benchmarks.common import SERVER_ENV, login
 from benchmarks.fake_process import FakeProcess
 from benchmarks.lesson_script import (
@@ -160,7 +160,7 @@ def measure_fake_levels(data_dir: Path) -> tuple[dict[str, dict], int | None]:
         warm_up = measure(1, 0)
         if warm_up["errors"]:
             raise RuntimeError(f"the warm-up lesson failed: {warm_up}\n{server.log()[-3000:]}")
-        levels["1"] = _merge([measure(1, run) for run in range(1, SINGLE_STREAM_LESSONS + 1)])
+        levels["1"] = merge_runs([measure(1, run) for run in range(1, SINGLE_STREAM_LESSONS + 1)])
         # Capacity on a worker that no bigger run has grown yet, then the knee levels up
         # to the first that passes 50 ms (and the reported ones).
         levels[str(CAPACITY_STREAMS)] = measure(CAPACITY_STREAMS, rss=True)
