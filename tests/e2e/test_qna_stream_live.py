@@ -11,17 +11,11 @@ import pytest
 from tests.fakes.scripts import Script
 from tests.support.lessons import LESSON
 from tests.support.live_server import live_server_on_fake, new_user
+from tests.support.live_turns import ANSWER, QUESTION, answer_text, ask, qna_stream_url
 from tests.support.sse_client import read_events
 
 pytestmark = pytest.mark.live
 
-QUESTION = "임베딩은 왜 벡터로 표현하나요?"
-ANSWER = (
-    "좋은 질문이에요! 임베딩은 단어나 문장의 의미를 숫자 벡터로 나타낸 것이에요. "
-    "벡터로 표현하면 의미가 비슷한 것끼리 가까이 놓이므로 거리로 유사도를 잴 수 있어요.\n\n"
-    "참고: 「임베딩의 개념」"
-)
-INTENT = json.dumps({"intent": "question", "reason": "강의 내용에 대한 질문"}, ensure_ascii=False)
 SLOW = {"chunk_size": 2, "chunk_delay": 0.05}  # about 60 chunks over 3 s
 
 
@@ -41,37 +35,6 @@ def fake(fake_openai_shared):
     return fake_openai_shared
 
 
-def ask(base: str, headers: dict, fake, answer: Script) -> tuple[str, str]:
-    """Open a session (whole lesson), then ask QUESTION; the answer ticket and session id."""
-    start = httpx.post(
-        f"{base}/api/v1/learning/session/start",
-        json={"chapter_number": 2, "section_number": 1, "streaming": False},
-        headers=headers,
-        timeout=30,
-    )
-    assert start.status_code == 200, start.text
-    session_id = start.json()["data"]["session_info"]["session_id"]
-    fake.script(INTENT, answer)
-    message = httpx.post(
-        f"{base}/api/v1/learning/session/message",
-        json={"session_id": session_id, "user_message": QUESTION},
-        headers=headers,
-        timeout=30,
-    )
-    assert message.status_code == 200, message.text
-    flow = message.json()["data"]["workflow_response"]
-    assert flow["current_agent"] == "qna_resolver" and flow["streaming"] is True, flow
-    return flow["temp_session_id"], session_id
-
-
-def url(base: str, ticket: str) -> str:
-    return f"{base}/api/v1/learning/qna-stream/{ticket}"
-
-
-def tokens(items) -> str:
-    return "".join(item.data["text"] for item in items.events if item.type == "qna_token")
-
-
 def conversation(base: str, headers: dict, session_id: str) -> list[dict]:
     view = httpx.get(f"{base}/api/v1/learning/session/{session_id}", headers=headers).json()
     return view["data"]["conversation"]
@@ -80,14 +43,14 @@ def conversation(base: str, headers: dict, session_id: str) -> list[dict]:
 def test_tokens_in_order_make_the_answer_and_the_conversation_keeps_the_pair(server, fake):
     base, headers = server.base_url, new_user(server.base_url)
     ticket, session_id = ask(base, headers, fake, Script(content=ANSWER, chunk_size=3))
-    items = read_events(url(base, ticket), headers)
+    items = read_events(qna_stream_url(base, ticket), headers)
     assert items.status_code == 200
     events = items.events
     assert [item.id for item in events] == list(range(1, len(events) + 1))
     assert events[0].data == {"type": "stream_start", "temp_session_id": ticket}
     complete = events[-1].data
     assert complete["type"] == "stream_complete"
-    assert tokens(items) == complete["answer"] == ANSWER
+    assert answer_text(items) == complete["answer"] == ANSWER
     # Pieces that reach the server in one loop turn go out as one event: never more events
     # than chunks.
     assert 1 <= len([item for item in events if item.type == "qna_token"]) <= -(-len(ANSWER) // 3)
@@ -102,27 +65,29 @@ def test_tokens_in_order_make_the_answer_and_the_conversation_keeps_the_pair(ser
 def test_resume_with_last_event_id_repeats_no_token(server, fake):
     base, headers = server.base_url, new_user(server.base_url)
     ticket, _ = ask(base, headers, fake, Script(content=ANSWER, **SLOW))
-    first = read_events(url(base, ticket), {"Connection": "close"}, stop_after=6)
+    first = read_events(qna_stream_url(base, ticket), {"Connection": "close"}, stop_after=6)
     last_id = first.events[-1].id
-    rest = read_events(url(base, ticket), {"Last-Event-ID": str(last_id), "Connection": "close"})
+    rest = read_events(
+        qna_stream_url(base, ticket), {"Last-Event-ID": str(last_id), "Connection": "close"}
+    )
     assert [item.id for item in rest.events] == list(
         range(last_id + 1, last_id + 1 + len(rest.events))
     )
-    assert tokens(first) + tokens(rest) == ANSWER == rest.events[-1].data["answer"]
+    assert answer_text(first) + answer_text(rest) == ANSWER == rest.events[-1].data["answer"]
 
 
 def test_cancel_closes_the_upstream_request(server, fake):
     base, headers = server.base_url, new_user(server.base_url)
     ticket, session_id = ask(base, headers, fake, Script(content=ANSWER, **SLOW))
-    first = read_events(url(base, ticket), {"Connection": "close"}, stop_after=4)
+    first = read_events(qna_stream_url(base, ticket), {"Connection": "close"}, stop_after=4)
     record = fake.requests[-1]
     cancelled_at = time.monotonic()
-    response = httpx.post(f"{url(base, ticket)}/cancel", headers=headers)
+    response = httpx.post(f"{qna_stream_url(base, ticket)}/cancel", headers=headers)
     assert response.status_code == 202
     fake.wait_until(lambda: record.finished, timeout=10, what="upstream closed")
     assert record.client_gone and record.client_gone_at - cancelled_at < 3.0
     assert len(record.chunks) < len(Script(content=ANSWER, **SLOW).chunks())
-    rest = read_events(url(base, ticket), {"Last-Event-ID": str(first.events[-1].id)})
+    rest = read_events(qna_stream_url(base, ticket), {"Last-Event-ID": str(first.events[-1].id)})
     assert rest.events[-1].data["code"] == "CANCELLED"
     assert "멈췄" in conversation(base, headers, session_id)[-1]["message"]
 
@@ -130,8 +95,8 @@ def test_cancel_closes_the_upstream_request(server, fake):
 def test_another_users_ticket_is_refused(server, fake):
     base, headers = server.base_url, new_user(server.base_url)
     ticket, _ = ask(base, headers, fake, Script(content=ANSWER, chunk_size=3))
-    refused = read_events(url(base, ticket), new_user(base))
+    refused = read_events(qna_stream_url(base, ticket), new_user(base))
     assert len(refused) == 1 and refused[0].id is None
     assert refused[0].data["type"] == "stream_error"
     assert refused[0].data["code"] == "INVALID_SESSION"
-    assert tokens(read_events(url(base, ticket), headers)) == ANSWER
+    assert answer_text(read_events(qna_stream_url(base, ticket), headers)) == ANSWER

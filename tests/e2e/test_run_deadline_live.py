@@ -8,10 +8,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.test_qna_stream_live import ANSWER, ask, tokens, url
-from tests.e2e.test_theory_stream_live import LESSON_JSON, start_lesson, stream_url
 from tests.fakes.scripts import Script
 from tests.support.live_server import live_server_on_fake, new_user
+from tests.support.live_turns import (
+    ANSWER,
+    LESSON_JSON,
+    answer_text,
+    ask,
+    qna_stream_url,
+    start_lesson,
+    theory_stream_url,
+)
 from tests.support.problem_scripts import generation_scripts, read_ndjson, token_text
 from tests.support.sse_client import read_events
 
@@ -50,7 +57,7 @@ def test_a_lesson_past_its_deadline_ends_with_generation_failed(deadline_server,
     base, headers = deadline_server.base_url, new_user(deadline_server.base_url)
     fake.script(Script(content=LESSON_JSON, chunk_size=5, chunk_delay=0.1))  # about 10 s
     ticket, _ = start_lesson(base, headers)
-    items = read_events(stream_url(base, ticket), headers)
+    items = read_events(theory_stream_url(base, ticket), headers)
     assert_names_the_deadline(items.events[-1].data)
     lesson_call = fake.requests[-1]
     fake.wait_until(lambda: lesson_call.finished, timeout=10, what="the upstream closed")
@@ -60,8 +67,8 @@ def test_a_lesson_past_its_deadline_ends_with_generation_failed(deadline_server,
 def test_an_answer_past_its_deadline_ends_with_generation_failed(deadline_server, fake):
     base, headers = deadline_server.base_url, new_user(deadline_server.base_url)
     ticket, _ = ask(base, headers, fake, Script(content=ANSWER, chunk_size=3, hang_after=5))
-    items = read_events(url(base, ticket), headers)
-    assert tokens(items) == ANSWER[:15]
+    items = read_events(qna_stream_url(base, ticket), headers)
+    assert answer_text(items) == ANSWER[:15]
     assert_names_the_deadline(items.events[-1].data)
     answer_call = fake.requests[-1]
     fake.wait_until(lambda: answer_call.finished, timeout=10, what="the upstream closed")

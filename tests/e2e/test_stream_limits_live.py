@@ -13,10 +13,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.e2e.test_qna_stream_live import ANSWER, ask, tokens, url
-from tests.e2e.test_theory_stream_live import LESSON_JSON, start_lesson, stream_url
 from tests.fakes.scripts import Script
 from tests.support.live_server import live_server_on_fake, new_user
+from tests.support.live_turns import (
+    ANSWER,
+    LESSON_JSON,
+    answer_text,
+    ask,
+    qna_stream_url,
+    start_lesson,
+    theory_stream_url,
+)
 from tests.support.problem_scripts import generation_scripts, read_ndjson, token_text
 from tests.support.sse_client import read_events
 
@@ -88,7 +95,7 @@ def test_an_answer_client_that_stops_reading_is_dropped_and_the_run_goes_on(serv
     base, headers = server.base_url, new_user(server.base_url)
     ticket, _ = ask(base, headers, fake, Script(content=BIG_TEXT, chunk_size=20_000))
     before = len(fake.requests)
-    sock = send_and_read_nothing(base, "GET", urlsplit(url(base, ticket)).path, {})
+    sock = send_and_read_nothing(base, "GET", urlsplit(qna_stream_url(base, ticket)).path, {})
     answer_call = fake.wait_for_requests(before + 1)[before]
     fake.wait_until(lambda: answer_call.finished, timeout=30, what="the answer written")
     time.sleep(SEND_TIMEOUT * 3)  # the server's write has waited longer than its timeout
@@ -98,9 +105,9 @@ def test_an_answer_client_that_stops_reading_is_dropped_and_the_run_goes_on(serv
     log = server.log()  # one plain line, not an error with a traceback
     assert "Dropped a client that stopped reading" in log and "Socket error" not in log
     # The run was not tied to the dropped connection: it ended whole.
-    rest = read_events(url(base, ticket), {"Last-Event-ID": "0"}, timeout=60)
+    rest = read_events(qna_stream_url(base, ticket), {"Last-Event-ID": "0"}, timeout=60)
     assert rest.events[-1].data["type"] == "stream_complete"
-    assert tokens(rest) == rest.events[-1].data["answer"] == BIG_TEXT
+    assert answer_text(rest) == rest.events[-1].data["answer"] == BIG_TEXT
 
 
 def test_a_problem_client_that_stops_reading_is_dropped_with_its_upstream_and_slot(server, fake):
@@ -148,7 +155,7 @@ def test_a_lesson_cut_at_the_token_limit_keeps_its_blocks_and_drops_the_open_one
     cut = Script(content=LESSON_JSON[: third_block + 40], chunk_size=20, finish_reason="length")
     fake.script(cut)
     ticket, _ = start_lesson(base, headers)
-    items = read_events(stream_url(base, ticket), headers)
+    items = read_events(theory_stream_url(base, ticket), headers)
     events = [item.data for item in items.events]
     assert [e["block_id"] for e in events if e["type"] == "theory_block"] == [1, 2]
     assert events[-1]["type"] == "stream_error" and events[-1]["code"] == "GENERATION_FAILED"
@@ -162,8 +169,8 @@ def test_an_answer_cut_at_the_token_limit_ends_with_generation_failed(server, fa
     base, headers = server.base_url, new_user(server.base_url)
     cut = Script(content=ANSWER[:40], chunk_size=3, finish_reason="length")
     ticket, _ = ask(base, headers, fake, cut)
-    items = read_events(url(base, ticket), headers)
-    assert tokens(items) == ANSWER[:40]
+    items = read_events(qna_stream_url(base, ticket), headers)
+    assert answer_text(items) == ANSWER[:40]
     terminal = items.events[-1].data
     assert terminal["code"] == "GENERATION_FAILED" and "token limit" in terminal["message"]
 
@@ -199,10 +206,10 @@ def test_a_20000_token_answer_written_one_token_per_chunk_arrives_whole(server, 
     words = [f"t{n % 10} " for n in range(20_000)]
     answer = Script(content="".join(words), chunk_size=[len(w) for w in words])
     ticket, _ = ask(base, headers, fake, answer)
-    items = read_events(url(base, ticket), headers, timeout=120)
+    items = read_events(qna_stream_url(base, ticket), headers, timeout=120)
     complete = items.events[-1].data
     assert complete["type"] == "stream_complete", complete
     sent = fake.requests[-1]
     assert len(sent.chunks) == 20_000 and sent.text == "".join(words)
-    assert tokens(items) == complete["answer"] == sent.text
+    assert answer_text(items) == complete["answer"] == sent.text
     assert len(items.events) < 5000  # the run log's cap (STREAM_RUN_MAX_EVENTS)

@@ -23,12 +23,11 @@ import pytest
 from tests.fakes.scripts import Script
 from tests.support.lessons import LESSON
 from tests.support.live_server import LiveServer, live_server_on_fake, new_user, openai_fake_env
+from tests.support.live_turns import LESSON_JSON, START, start_lesson, theory_stream_url
 from tests.support.sse_client import SSEItems, read_events
 
 pytestmark = pytest.mark.live
 
-START = "/api/v1/learning/session/start"
-LESSON_JSON = json.dumps(LESSON, ensure_ascii=False)
 NUMBERED = [{**block, "block_id": number} for number, block in enumerate(LESSON, start=1)]
 TERMINAL_TYPES = ("stream_complete", "stream_error")
 # Paced answers: 100 chunks of 5 characters, 0.1 s apart (about 10 s in all).
@@ -52,23 +51,6 @@ def fake(fake_openai_shared):
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def start_lesson(base: str, headers: dict[str, str], **body) -> tuple[str, str]:
-    """POST session/start (streamed); the ticket and the session id."""
-    payload = {"chapter_number": 2, "section_number": 1, "user_message": "시작", **body}
-    response = httpx.post(
-        f"{base}{START}", json=payload, headers={**headers, "Connection": "close"}, timeout=30
-    )
-    assert response.status_code == 200, response.text
-    data = response.json()["data"]
-    workflow = data["workflow_response"]
-    assert workflow["streaming"] is True, workflow
-    return workflow["temp_session_id"], data["session_info"]["session_id"]
-
-
-def stream_url(base: str, ticket: str) -> str:
-    return f"{base}/api/v1/learning/theory-stream/{ticket}"
 
 
 def session_view(base: str, headers: dict[str, str], session_id: str) -> dict:
@@ -200,7 +182,7 @@ def test_a_lesson_streams_in_order_and_is_saved(server, fake):
     }
     session_id = data["session_info"]["session_id"]
 
-    items = read_events(stream_url(base, ticket))
+    items = read_events(theory_stream_url(base, ticket))
 
     complete = assert_full_lesson(items, ticket)
     assert complete["type"] == "stream_complete"
@@ -224,7 +206,7 @@ def test_fifty_lessons_each_on_new_connections(server, fake):
 
     def one_lesson(_: int) -> None:
         ticket, _session = start_lesson(base, headers)
-        items = read_events(stream_url(base, ticket), {"Connection": "close"})
+        items = read_events(theory_stream_url(base, ticket), {"Connection": "close"})
         complete = assert_full_lesson(items, ticket)
         assert complete["type"] == "stream_complete" and complete["fallback"] is False
 
@@ -242,7 +224,7 @@ def test_the_run_goes_on_and_is_saved_when_the_client_leaves(server, fake):
     headers = new_user(base)
     ticket, session_id = start_lesson(base, headers)
 
-    items = read_events(stream_url(base, ticket), stop_after=1)
+    items = read_events(theory_stream_url(base, ticket), stop_after=1)
     assert data_events(items)[0]["type"] == "stream_start"
 
     [record] = fake.wait_for_requests(1, timeout=10)
@@ -263,7 +245,7 @@ def test_two_parallel_gets_of_one_ticket_give_one_stream(server, fake):
 
     def get(_: int) -> SSEItems:
         barrier.wait(timeout=10)
-        return read_events(stream_url(base, ticket), {"Connection": "close"})
+        return read_events(theory_stream_url(base, ticket), {"Connection": "close"})
 
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(get, range(2)))
@@ -274,7 +256,7 @@ def test_two_parallel_gets_of_one_ticket_give_one_stream(server, fake):
     assert_full_lesson(full[0], ticket)
     assert_refusal(refused[0], "INVALID_SESSION")
     # Claimed once and for all: a later GET without Last-Event-ID is refused too.
-    assert_refusal(read_events(stream_url(base, ticket)), "INVALID_SESSION")
+    assert_refusal(read_events(theory_stream_url(base, ticket)), "INVALID_SESSION")
     assert len(fake.requests) == 1
 
 
@@ -283,17 +265,17 @@ def test_another_users_ticket_and_a_random_id_are_refused(server, fake):
     ticket, _ = start_lesson(base, new_user(base))
     stranger = new_user(base)
 
-    assert_refusal(read_events(stream_url(base, ticket), stranger), "INVALID_SESSION")
+    assert_refusal(read_events(theory_stream_url(base, ticket), stranger), "INVALID_SESSION")
     random_ticket = secrets.token_urlsafe(32)
-    assert_refusal(read_events(stream_url(base, random_ticket)), "INVALID_SESSION")
-    assert_refusal(read_events(stream_url(base, random_ticket), stranger), "INVALID_SESSION")
+    assert_refusal(read_events(theory_stream_url(base, random_ticket)), "INVALID_SESSION")
+    assert_refusal(read_events(theory_stream_url(base, random_ticket), stranger), "INVALID_SESSION")
 
 
 def test_an_expired_ticket_is_refused(live_server_factory):
     live = live_server_factory(workers=1, env={"STREAM_TICKET_TTL_SECONDS": "1"})
     ticket, _ = start_lesson(live.base_url, new_user(live.base_url))
     time.sleep(1.5)
-    assert_refusal(read_events(stream_url(live.base_url, ticket)), "INVALID_SESSION")
+    assert_refusal(read_events(theory_stream_url(live.base_url, ticket)), "INVALID_SESSION")
 
 
 def test_an_expired_access_token_is_refused(live_server_factory):
@@ -308,9 +290,9 @@ def test_an_expired_access_token_is_refused(live_server_factory):
     claims = {"sub": me["id"], "type": "access", "fresh": False, "jti": uuid.uuid4().hex}
     claims.update(iat=now - 120, nbf=now - 120, exp=now - 60)
     expired = {"Authorization": f"Bearer {jwt.encode(claims, secret, algorithm='HS256')}"}
-    assert_refusal(read_events(stream_url(live.base_url, ticket), expired), "TOKEN_EXPIRED")
+    assert_refusal(read_events(theory_stream_url(live.base_url, ticket), expired), "TOKEN_EXPIRED")
     # The owner's valid token still claims the ticket.
-    assert read_events(stream_url(live.base_url, ticket), headers).events[-1].type == (
+    assert read_events(theory_stream_url(live.base_url, ticket), headers).events[-1].type == (
         "stream_complete"
     )
 
@@ -324,7 +306,7 @@ def test_resume_with_last_event_id_mid_run_and_after_the_end(server, fake):
     fake.script(Script(content=LESSON_JSON, chunk_size=10, chunk_delay=0.05))
     headers = new_user(base)
     ticket, session_id = start_lesson(base, headers)
-    url = stream_url(base, ticket)
+    url = theory_stream_url(base, ticket)
 
     first = read_events(url, {"Connection": "close"}, stop_after=3)
     assert [item.type for item in first.events] == ["stream_start", "theory_block", "theory_block"]
@@ -370,7 +352,7 @@ def test_an_upstream_error_before_any_block_falls_back_to_a_sync_lesson(server, 
     fake.script(Script.error(500), Script(content=LESSON_JSON))
     ticket, _ = start_lesson(base, new_user(base))
 
-    items = read_events(stream_url(base, ticket))
+    items = read_events(theory_stream_url(base, ticket))
 
     complete = assert_full_lesson(items, ticket)
     assert complete["type"] == "stream_complete"
@@ -392,7 +374,7 @@ def test_a_stream_cut_after_two_blocks_continues_without_duplicates(server, fake
     )
     ticket, _ = start_lesson(base, new_user(base))
 
-    items = read_events(stream_url(base, ticket))
+    items = read_events(theory_stream_url(base, ticket))
 
     complete = assert_full_lesson(items, ticket)
     assert complete["type"] == "stream_complete"
@@ -413,7 +395,7 @@ def test_unusable_output_everywhere_ends_with_generation_failed(server, fake):
     headers = new_user(base)
     ticket, session_id = start_lesson(base, headers)
 
-    items = read_events(stream_url(base, ticket))
+    items = read_events(theory_stream_url(base, ticket))
 
     assert_well_formed(items)
     events = data_events(items)
@@ -432,7 +414,7 @@ def test_heartbeats_during_a_silent_upstream(server, fake):
     fake.script(Script(content=LESSON_JSON, chunk_size=50, first_token_delay=2))
     ticket, _ = start_lesson(base, new_user(base))
 
-    items = read_events(stream_url(base, ticket))
+    items = read_events(theory_stream_url(base, ticket))
 
     assert_full_lesson(items, ticket)
     first_block = next(i for i, item in enumerate(items) if item.type == "theory_block")
@@ -446,7 +428,7 @@ def test_cancel_on_another_worker_stops_the_upstream_request(server, fake):
     fake.script(Script(content=LESSON_JSON, chunk_size=SLOW_CHUNK, chunk_delay=SLOW_DELAY))
     headers = new_user(base)
     ticket, session_id = start_lesson(base, headers)
-    url = stream_url(base, ticket)
+    url = theory_stream_url(base, ticket)
     (stream_pid, stream_client), (cancel_pid, cancel_client) = clients_on_two_workers(server)
     stream_request, cancel_request = f"stream-{uuid.uuid4().hex}", f"cancel-{uuid.uuid4().hex}"
     try:
@@ -498,7 +480,7 @@ def kill_the_producer_mid_run(live_server_factory, fake) -> dict:
     )
     headers = new_user(live.base_url)
     ticket, session_id = start_lesson(live.base_url, headers)
-    url = stream_url(live.base_url, ticket)
+    url = theory_stream_url(live.base_url, ticket)
     request_id = f"doomed-{uuid.uuid4().hex}"
     first = read_events(url, {"X-Request-ID": request_id}, stop_after=3)
     assert [item.type for item in first.events] == ["stream_start", "theory_block", "theory_block"]
@@ -559,7 +541,7 @@ def test_streamed_and_synchronous_lessons_leave_equal_state(server, fake):
     sync_id = response.json()["data"]["session_info"]["session_id"]
 
     ticket, streamed_id = start_lesson(base, headers)
-    assert read_events(stream_url(base, ticket)).events[-1].type == "stream_complete"
+    assert read_events(theory_stream_url(base, ticket)).events[-1].type == "stream_complete"
 
     streamed = view_after_run(base, headers, streamed_id)
     synchronous = session_view(base, headers, sync_id)
@@ -575,7 +557,7 @@ def test_the_offline_model_streams_block_by_block(live_server_factory):
     live = live_server_factory(workers=1, env={"OFFLINE_LLM_TOKENS_PER_SECOND": "400"})
     ticket, _ = start_lesson(live.base_url, new_user(live.base_url))
 
-    items = read_events(stream_url(live.base_url, ticket))
+    items = read_events(theory_stream_url(live.base_url, ticket))
 
     assert_well_formed(items)
     assert items.events[-1].data["type"] == "stream_complete"

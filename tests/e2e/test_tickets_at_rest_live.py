@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from tests.integration.test_tickets_at_rest import files_holding
+from tests.support.data_files import files_holding
 from tests.support.live_server import new_user
 from tests.support.sse_client import read_events
 

@@ -6,10 +6,9 @@ of a live run (a reload resumes it) and erases it, deleted bytes included, when 
 ends. Every file under DATA_DIR is read as raw bytes: tables, free pages and WALs alike.
 """
 
-from pathlib import Path
-
 import pytest
 
+from tests.support.data_files import files_holding
 from tests.support.sse_client import app_events
 
 START = "/api/v1/learning/session/start"
@@ -20,16 +19,6 @@ QUESTION = "트랜스포머의 셀프 어텐션은 무엇인가요?"
 @pytest.fixture
 def headers(auth):
     return auth.new_user_headers()
-
-
-def files_holding(data_dir: Path, ticket: str) -> list[str]:
-    """Names of the files under DATA_DIR whose raw bytes contain the ticket."""
-    needle = ticket.encode()
-    return sorted(
-        str(path.relative_to(data_dir))
-        for path in data_dir.rglob("*")
-        if path.is_file() and needle in path.read_bytes()
-    )
 
 
 def view(client, headers, session_id):
