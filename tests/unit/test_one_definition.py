@@ -17,6 +17,22 @@ def _modules() -> dict[Path, ast.Module]:
     return {path: ast.parse(path.read_text(encoding="utf-8")) for path in APP.rglob("*.py")}
 
 
+def _dicts_with(key: str, value: str, *, skip: Path | None = None) -> list[str]:
+    """Where a dict literal maps the string `key` to the string `value` ("path:line")."""
+    return [
+        f"{path.relative_to(APP)}:{node.lineno}"
+        for path, tree in _modules().items()
+        if path != skip
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        and any(
+            isinstance(k, ast.Constant) and k.value == key
+            and isinstance(v, ast.Constant) and v.value == value
+            for k, v in zip(node.keys, node.values, strict=True)
+        )
+    ]  # fmt: skip
+
+
 def _strings(node: ast.AST) -> list[str]:
     return [
         n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and n.value.__class__ is str
@@ -24,19 +40,7 @@ def _strings(node: ast.AST) -> list[str]:
 
 
 def test_stream_error_events_are_built_by_the_one_builder():
-    built_by_hand = [
-        f"{path.relative_to(APP)}:{node.lineno}"
-        for path, tree in _modules().items()
-        if path != EVENTS_MODULE
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Dict)
-        and any(
-            isinstance(k, ast.Constant) and k.value == "type"
-            and isinstance(v, ast.Constant) and v.value == "stream_error"
-            for k, v in zip(node.keys, node.values, strict=True)
-        )
-    ]  # fmt: skip
-    assert built_by_hand == []
+    assert _dicts_with("type", "stream_error", skip=EVENTS_MODULE) == []
     assert stream_error("CANCELLED", "stopped") == {
         "type": "stream_error",
         "code": "CANCELLED",
@@ -76,17 +80,6 @@ def test_generator_events_keep_no_unused_names():
 
 
 def test_the_session_status_of_a_run_outcome_is_mapped_once():
-    maps = [
-        f"{path.relative_to(APP)}:{node.lineno}"
-        for path, tree in _modules().items()
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Dict)
-        and any(
-            isinstance(k, ast.Constant) and k.value == "completed"
-            and isinstance(v, ast.Constant) and v.value == "completed"
-            for k, v in zip(node.keys, node.values, strict=True)
-        )
-    ]  # fmt: skip
-    assert maps == []
+    assert _dicts_with("completed", "completed") == []
     outcomes = ("completed", "cancelled", "failed", "aborted")
     assert [session_status(o) for o in outcomes] == ["completed", "cancelled", "failed", "failed"]
