@@ -86,9 +86,3 @@ def test_a_ticket_cancelled_before_its_stream_leaves_no_trace(client, headers, s
     assert refusal[1]["code"] == "CANCELLED"
     assert view(client, headers, session_id)["active_run"] is None
     assert files_holding(settings.DATA_DIR, ticket) == []
-
-
-def test_the_app_database_zeroes_what_it_deletes(app):
-    # Many SQLite builds leave deleted bytes in free space unless told otherwise.
-    with app.extensions["tutor.db"].engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
