@@ -1,0 +1,1 @@
+"""Pure models and rules shared by every layer; imports nothing above config."""
