@@ -1,1 +1,0 @@
-"""Learning sessions: the service between the routes and the tutor graph."""

@@ -1,0 +1,1 @@
+"""Learning use cases: turns (start, message), session views, feedback."""

@@ -1,0 +1,1 @@
+"""The problem generation stream (DESIGN 4.3)."""
