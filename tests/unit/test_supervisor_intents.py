@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from backend.app.agents.learning_supervisor.intents import classify_message
+from backend.app.domain.intents import classify_message
 from backend.app.llm.offline import OfflineChatModel
 from backend.app.llm.prompt_tags import TASK_INTENT_CLASSIFICATION, render_tag
 

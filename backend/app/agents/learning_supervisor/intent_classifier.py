@@ -9,7 +9,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from backend.app.agents.learning_supervisor.intents import Intent, classify_message
+from backend.app.domain.intents import Intent, classify_message
 from backend.app.llm.prompt_tags import TASK_INTENT_CLASSIFICATION, render_tag
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from langgraph.graph import END
 from langgraph.types import Command
 
 from backend.app.agents.learning_supervisor import prompts
-from backend.app.agents.learning_supervisor.intents import classify_message
 from backend.app.agents.state import TutorState, add_conversation, conversation_entry, learner_turn
+from backend.app.domain.intents import classify_message
 
 AGENT = "learning_supervisor"
 

@@ -1,10 +1,10 @@
-"""Intent classification of a learner message (the supervisor's rules), and the generic reply."""
+"""Intent classification of a learner message (the shared intent rules), and the generic reply."""
 
 from __future__ import annotations
 
 import json
 
-from backend.app.agents.learning_supervisor.intents import classify_message
+from backend.app.domain.intents import classify_message
 from backend.app.llm.offline.text_utils import pick, shorten
 from backend.app.llm.prompt_tags import find_tag
 
