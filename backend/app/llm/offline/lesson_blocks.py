@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from backend.app.llm.offline.lesson_spec import LessonSpec
 from backend.app.llm.offline.text_utils import josa, pick, with_josa
-
-if TYPE_CHECKING:
-    from backend.app.llm.offline.lesson import LessonSpec
 
 # (name, what it does, its parts): everyday pictures the key concepts are mapped onto.
 _ANALOGIES = (
