@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.app.streaming.store_upgrade import upgrade_to_hashed_tickets
+from backend.app.streaming.sqlite.upgrade import upgrade_to_hashed_tickets
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ticket_hashes (
