@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.storage.db import Database
 from backend.app.storage.problems import InvalidCursor, ProblemConflict
 from backend.app.storage.problems.cursor import encode_cursor

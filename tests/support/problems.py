@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.storage.problems import ProblemRecord
 
 

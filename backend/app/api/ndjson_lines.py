@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 
 
 class StatusPayload(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from backend.app.problem_generator.models import Example
+from backend.app.domain.problems import Example
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _LABEL = re.compile(

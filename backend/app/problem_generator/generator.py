@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.limits import (
     TOKEN_LIMIT_MESSAGE,
@@ -19,7 +20,6 @@ from backend.app.llm.limits import (
 from backend.app.llm.text import content_text
 from backend.app.llm.text_stream import stream_text
 from backend.app.problem_generator import events
-from backend.app.problem_generator.models import GeneratedProblem
 from backend.app.problem_generator.parser import ProblemParseError, parse_problem
 from backend.app.problem_generator.prompts import (
     build_analysis_messages,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.problem_generator.examples import parse_examples
-from backend.app.problem_generator.models import GeneratedProblem
 
 # Canonical section -> heading names accepted for it (compared lowercased, spaces removed).
 SECTION_NAMES = {

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from backend.app.problem_generator.models import MAX_ALGORITHM_TYPE_CHARS
+from backend.app.domain.problems import MAX_ALGORITHM_TYPE_CHARS
 
 _DECODER = json.JSONDecoder()
 DEFAULT_ALGORITHM_TYPE = "implementation"

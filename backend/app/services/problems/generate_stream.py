@@ -10,6 +10,7 @@ from contextlib import closing
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.limits.run_slots import RunSlots
 from backend.app.limits.slot_keeper import SlotKeeper
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
@@ -19,7 +20,6 @@ from backend.app.problem_generator.generator import (
     ProblemGenerator,
     SavedProblem,
 )
-from backend.app.problem_generator.models import GeneratedProblem
 from backend.app.storage.problems import (
     ProblemRecord,
     ProblemStore,

@@ -6,7 +6,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.storage.problems.record import ProblemRecord
 
 PARTITION_KEY = "problemId"

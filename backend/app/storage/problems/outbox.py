@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.storage.problems.errors import (
     ProblemConflict,
     ProblemRejected,

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 
 
 def utc_now_iso() -> str:

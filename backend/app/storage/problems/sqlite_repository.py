@@ -10,7 +10,7 @@ from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from backend.app.problem_generator.models import GeneratedProblem
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.storage.db import Database
 from backend.app.storage.migrate import upgrade_to_head
 from backend.app.storage.models import Problem
