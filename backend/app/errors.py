@@ -1,19 +1,10 @@
-"""APIError and the handlers that give every failure the one JSON error shape (DESIGN 4.0)."""
+"""APIError and the one JSON error shape every failure is answered in (DESIGN 4.0)."""
 
 from __future__ import annotations
 
-import logging
-import math
-import time
 from typing import Any
 
-from flask import Flask, g, jsonify
-from flask_limiter.errors import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
-
-from backend.app.llm.errors import GenerationFailed, ModelUnavailable
-
-log = logging.getLogger(__name__)
+from flask import g, jsonify
 
 # Werkzeug's status codes mapped to the codes of the contract.
 STATUS_CODES = {
@@ -77,47 +68,3 @@ def error_response(error: APIError):
     response.status_code = error.status
     response.headers.update(error.headers)
     return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Route every exception, expected or not, to the JSON error shape."""
-    app.register_error_handler(APIError, error_response)
-    app.register_error_handler(RateLimitExceeded, _rate_limited)
-    app.register_error_handler(HTTPException, _http_exception)
-    app.register_error_handler(GenerationFailed, _generation_failed)
-    app.register_error_handler(ModelUnavailable, _model_unavailable)
-    app.register_error_handler(Exception, _unexpected)
-
-
-def _rate_limited(exc: RateLimitExceeded):
-    from backend.app.extensions import limiter
-
-    current = limiter.current_limit
-    retry_after = max(1, math.ceil(current.reset_at - time.time())) if current else 60
-    return error_response(APIError(429, "RATE_LIMITED", headers={"Retry-After": str(retry_after)}))
-
-
-def _http_exception(exc: HTTPException):
-    status = exc.code or 500
-    code = STATUS_CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
-    headers = {}
-    if status == 405 and exc.valid_methods:
-        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-    return error_response(APIError(status, code, headers=headers))
-
-
-def _generation_failed(exc: GenerationFailed):
-    log.warning("Generation failed: %s", exc)
-    return error_response(APIError(502, "GENERATION_FAILED"))
-
-
-def _model_unavailable(exc: ModelUnavailable):
-    log.warning("Model unavailable: %s", exc)
-    return error_response(
-        APIError(503, "UPSTREAM_UNAVAILABLE", "The language model is unavailable. Try again.")
-    )
-
-
-def _unexpected(exc: Exception):
-    log.exception("Unhandled error while serving the request")
-    return error_response(APIError(500, "INTERNAL_ERROR"))
