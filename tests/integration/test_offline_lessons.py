@@ -5,7 +5,7 @@ import pytest
 from backend.app.course import get_course
 from backend.app.llm.offline import OfflineChatModel
 from backend.app.tools.content.lesson_context import prepare_lesson_context
-from backend.app.tools.content.theory_tools_chatgpt import theory_generation_tool
+from backend.app.tools.content.theory_tools import theory_generation_tool
 
 SECTIONS = get_course().all_sections()
 

@@ -6,7 +6,7 @@ import pytest
 
 from backend.app.tools.content.blocks import number_blocks, validate_block
 from backend.app.tools.content.json_output import extract_block_list
-from backend.app.tools.content.theory_tools_chatgpt import parse_lesson
+from backend.app.tools.content.theory_tools import parse_lesson
 from tests.support.lessons import EXAMPLES, HEADER, INTRO, LESSON
 
 

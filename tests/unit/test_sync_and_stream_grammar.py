@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from backend.app.streaming.block_splitter import BlockSplitter
 from backend.app.tools.content.block_intake import BlockTally, accept_blocks
 from backend.app.tools.content.json_output import extract_block_list
-from backend.app.tools.content.theory_tools_chatgpt import parse_lesson
+from backend.app.tools.content.theory_tools import parse_lesson
 
 HEADER = {"block_type": "header", "data": {"chapter_info": "📚 2챕터 1섹션", "title": "LLM이란?"}}
 INTRO = {"block_type": "section", "data": {"type": "introduction", "content": "안녕하세요!"}}

@@ -16,7 +16,7 @@ from backend.app.llm.limits import TOKEN_LIMIT_MESSAGE, OutputTokenLimitReached
 from backend.app.llm.text_stream import stream_text
 from backend.app.streaming.events import stream_error
 from backend.app.streaming.text_events import MergeableText
-from backend.app.tools.content.theory_tools_chatgpt_stream import StreamStats
+from backend.app.tools.content.theory_stream_tool import StreamStats
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from backend.app.streaming.events import stream_error
 from backend.app.tools.content.block_intake import BlockTally
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
-from backend.app.tools.content.theory_tools_chatgpt import (
-    theory_continuation_tool,
-    theory_generation_tool,
-)
-from backend.app.tools.content.theory_tools_chatgpt_stream import (
+from backend.app.tools.content.theory_stream_tool import (
     StreamStats,
     theory_streaming_generation_tool,
+)
+from backend.app.tools.content.theory_tools import (
+    theory_continuation_tool,
+    theory_generation_tool,
 )
 
 log = logging.getLogger(__name__)
