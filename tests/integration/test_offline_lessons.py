@@ -16,7 +16,7 @@ SECTIONS = get_course().all_sections()
 @pytest.mark.parametrize("user_type", ["beginner", "advanced"])
 def test_offline_lesson_for_every_section(section, user_type):
     context = prepare_lesson_context(section, user_type=user_type, is_retry_session=False)
-    assert context.content_source == "vector"
+    assert context.content_source == "bm25"
     blocks = theory_generation_tool(context, OfflineChatModel(tokens_per_second=0))
     assert [b["block_type"] for b in blocks] == ["header", "section", "section", "section"]
     assert [b["data"]["type"] for b in blocks[1:]] == ["introduction", "definition", "examples"]

@@ -25,14 +25,14 @@ def context(**overrides) -> LessonContext:
         "key_concepts": ["LLM", "토큰"],
         "summary": "LLM은 다음 토큰을 예측하는 대규모 언어 모델이다.",
         "materials": [LessonMaterial(title="LLM 개요", content="LLM은 대규모 언어 모델입니다.")],
-        "content_source": "vector",
+        "content_source": "bm25",
     }
     return LessonContext(**{**values, **overrides})
 
 
 @pytest.mark.parametrize(
     "user_type,is_retry,source",
-    list(itertools.product(["beginner", "advanced"], [False, True], ["vector", "fallback"])),
+    list(itertools.product(["beginner", "advanced"], [False, True], ["bm25", "fallback"])),
 )
 def test_every_variant_renders(user_type, is_retry, source):
     system, human = build_lesson_messages(
@@ -47,7 +47,7 @@ def test_every_variant_renders(user_type, is_retry, source):
     assert find_tag(text, "section_title") == "LLM이란?"
     assert find_tag(text, "user_type") == user_type
     assert find_tag(text, "is_retry") == str(is_retry).lower()
-    if source == "vector":
+    if source == "bm25":
         assert find_all_materials(text) == [("LLM 개요", "LLM은 대규모 언어 모델입니다.")]
         assert find_tag(text, "section_summary") is None
     else:

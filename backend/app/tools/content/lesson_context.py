@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 log = logging.getLogger(__name__)
 
 UserType = Literal["beginner", "advanced"]
+# `bm25`: materials found by the BM25 search; `fallback`: the section's own data.
+ContentSource = Literal["bm25", "fallback"]
 MATERIALS_PER_LESSON = 4
+# The label `bm25` was written `vector` before; tickets and runs stored then still say so.
+_OLD_CONTENT_SOURCES = {"vector": "bm25"}
 
 
 class LessonMaterial(BaseModel):
@@ -33,13 +37,18 @@ class LessonContext(BaseModel):
     materials: list[LessonMaterial] = []
     user_type: UserType = "beginner"
     is_retry_session: bool = False
-    content_source: Literal["vector", "fallback"] = "fallback"
+    content_source: ContentSource = "fallback"
+
+    @field_validator("content_source", mode="before")
+    @classmethod
+    def _rename_old_label(cls, value: object) -> object:
+        return _OLD_CONTENT_SOURCES.get(value, value) if isinstance(value, str) else value
 
 
 def prepare_lesson_context(
     section, *, user_type: UserType, is_retry_session: bool
 ) -> LessonContext:
-    """Section metadata plus retrieved materials (`vector`), or the section data (`fallback`)."""
+    """Section metadata plus BM25-retrieved materials (`bm25`), or the section data (`fallback`)."""
     base = {
         "chapter_number": section.chapter_number,
         "section_number": section.section_number,
@@ -53,7 +62,7 @@ def prepare_lesson_context(
     }
     materials = _search_materials(section)
     if materials:
-        return LessonContext(**base, materials=materials, content_source="vector")
+        return LessonContext(**base, materials=materials, content_source="bm25")
     return LessonContext(**base, content_source="fallback")
 
 

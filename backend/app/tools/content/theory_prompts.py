@@ -50,12 +50,12 @@ RETRY_STYLE = (
     "더 쉬운 비유로, 핵심만 차근차근 설명하세요."
 )
 SOURCE_NOTES = {
-    "vector": "아래 material 태그에 담긴 학습 자료의 내용을 근거로 쓰고, 자료에 없는 사실은 지어내지 마세요.",
+    "bm25": "아래 material 태그에 담긴 학습 자료의 내용을 근거로 쓰고, 자료에 없는 사실은 지어내지 마세요.",
     "fallback": "검색된 학습 자료가 없습니다. 섹션 목표, 핵심 개념, 요약을 근거로 쓰세요.",
 }
 
 
-def _prepare_vector_input_data(context: LessonContext) -> str:
+def _prepare_retrieved_input_data(context: LessonContext) -> str:
     """The retrieved materials, as tagged text."""
     return "\n".join(render_material(m.title, m.content) for m in context.materials)
 
@@ -80,8 +80,8 @@ def build_lesson_messages(
         max_text=MAX_TEXT_CHARS,
     )
     source = (
-        _prepare_vector_input_data(context)
-        if context.content_source == "vector"
+        _prepare_retrieved_input_data(context)
+        if context.content_source == "bm25"
         else _prepare_fallback_input_data(context)
     )
     parts = [
