@@ -5,7 +5,7 @@ import gevent.event
 import pytest
 
 from backend.app.streaming.runner import LeaseHook, Runner
-from backend.app.streaming.store import SqliteStreamStore
+from backend.app.streaming.sqlite import SqliteStreamStore
 from backend.app.streaming.subscription import subscribe_sse
 
 

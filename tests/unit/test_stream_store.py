@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from backend.app.streaming.store import RunLogFull, SqliteStreamStore, run_id_for
+from backend.app.streaming.records import RunLogFull, run_id_for
+from backend.app.streaming.sqlite import SqliteStreamStore
 
 
 @pytest.fixture

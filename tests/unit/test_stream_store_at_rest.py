@@ -5,7 +5,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from backend.app.streaming.store import SqliteStreamStore, run_id_for
+from backend.app.streaming.records import run_id_for
+from backend.app.streaming.sqlite import SqliteStreamStore
 
 # The tickets a plaintext store file holds: issued, claimed (its run in the log), swept after
 # expiry, and one in the log of a run dropped after its retention.

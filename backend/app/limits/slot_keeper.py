@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import gevent
 
-from backend.app.limits.run_slots import RunSlots
+from backend.app.streaming.protocols import RunCaps
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 class SlotKeeper:
     """Renews the leases of the run slots this process holds, until they are let go."""
 
-    def __init__(self, run_slots: RunSlots, lease_seconds: float) -> None:
+    def __init__(self, run_slots: RunCaps, lease_seconds: float) -> None:
         self.run_slots = run_slots
         self.lease_seconds = lease_seconds
         # Slots held by this process only (in-process bookkeeping, never shared state).
