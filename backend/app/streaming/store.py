@@ -1,5 +1,9 @@
-"""The names callers imported from here before the store moved to streaming/sqlite/."""
+"""The names callers imported from here before the store moved to streaming/sqlite/.
 
-from backend.app.streaming.sqlite.store import RunInfo, RunLogFull, SqliteStreamStore, run_id_for
+New code imports the records from streaming.records and the store from streaming.sqlite.
+"""
+
+from backend.app.streaming.records import RunInfo, RunLogFull, run_id_for
+from backend.app.streaming.sqlite import SqliteStreamStore
 
 __all__ = ["RunInfo", "RunLogFull", "SqliteStreamStore", "run_id_for"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from backend.app.streaming.records import RunInfo, RunLogFull, run_id_for
 from backend.app.streaming.sqlite.connection import SqliteDatabase
 from backend.app.streaming.sqlite.current_blocks import SqliteCurrentBlocks
 from backend.app.streaming.sqlite.run_log import SqliteRunLog
@@ -21,9 +20,6 @@ from backend.app.streaming.sqlite.run_marks import SqliteCancelMarks, SqliteRunL
 from backend.app.streaming.sqlite.subscribers import SqliteSubscriberCounts
 from backend.app.streaming.sqlite.takeovers import SqliteTakeoverClaims
 from backend.app.streaming.sqlite.tickets import SqliteTickets
-
-# Imported from here before the store was split; the services still do.
-__all__ = ["RunInfo", "RunLogFull", "SqliteStreamStore", "run_id_for"]
 
 
 class SqliteStreamStore(
