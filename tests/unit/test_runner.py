@@ -248,3 +248,15 @@ def test_a_run_past_its_deadline_ends_with_generation_failed_naming_it(tmp_path)
     terminal = stored(runner, "late")[-1]
     assert terminal["code"] == "GENERATION_FAILED" and "deadline" in terminal["message"]
     assert closed == [True] and results[0].outcome == "failed"
+
+
+def test_the_runner_knows_the_store_only_by_its_protocols():
+    import ast
+    from pathlib import Path
+
+    streaming = Path(__file__).resolve().parents[2] / "backend" / "app" / "streaming"
+    concrete = ("backend.app.streaming.sqlite", "backend.app.streaming.store")
+    for name in ("runner.py", "batch_writer.py", "watcher.py", "subscription.py"):
+        tree = ast.parse((streaming / name).read_text(encoding="utf-8"))
+        modules = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not [m for m in modules if m.startswith(concrete)], name
