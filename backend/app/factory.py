@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from backend.app.auth import bp as auth_bp
-from backend.app.auth.passwords import PasswordService
 from backend.app.auth.tokens import register_jwt
 from backend.app.cli import register_commands
 from backend.app.config import Settings
 from backend.app.config_secrets import resolve_secrets
-from backend.app.errors import register_error_handlers
 from backend.app.extensions import limiter, spec
-from backend.app.learning.setup import register_learning
-from backend.app.limits.run_slots import RunSlots
 from backend.app.observability.logging_setup import configure_logging
-from backend.app.problem_generator.setup import register_problem_generator
+from backend.app.routes.auth import bp as auth_bp
 from backend.app.routes.learning import bp as learning_bp
-from backend.app.routes.problem_generator import bp as problems_bp
+from backend.app.routes.problem_generator import bp as problem_generator_bp
 from backend.app.routes.system import bp as system_bp
-from backend.app.storage.db import register_database
-from backend.app.storage.problems import register_problem_store
+from backend.app.routes.theory_stream import bp as theory_stream_bp
+from backend.app.services.container import register_services
+from backend.app.web.error_handlers import register_error_handlers
 from backend.app.web.frontend import register_frontend
 from backend.app.web.json_body import register_json_body_guard
 from backend.app.web.request_context import register_request_context
@@ -42,25 +38,12 @@ def build_app(settings: Settings | None = None) -> Flask:
     register_security(app)
     register_json_body_guard(app)
     register_error_handlers(app)
-    register_database(app)
     register_services(app)
-    register_learning(app)
-    register_problem_store(app)
-    register_problem_generator(app)
     register_jwt(app)
     register_rate_limits(app)
     register_blueprints(app)
     register_commands(app)
     return app
-
-
-def register_services(app: Flask) -> None:
-    """Shared per-process services the routes use."""
-    settings = app.config["SETTINGS"]
-    app.extensions["tutor.passwords"] = PasswordService(testing=settings.is_testing)
-    app.extensions["tutor.run_slots"] = RunSlots(
-        app.extensions["tutor.db"], settings.MAX_CONCURRENT_RUNS_PER_USER
-    )
 
 
 def register_rate_limits(app: Flask) -> None:
@@ -74,7 +57,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(system_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learning_bp)
-    app.register_blueprint(problems_bp)
+    app.register_blueprint(theory_stream_bp)
+    app.register_blueprint(problem_generator_bp)
     spec.register(app)
     # Last: the page route only answers paths no other route claimed.
     register_frontend(app)

@@ -11,7 +11,8 @@ import boto3
 import pytest
 
 from backend.app import create_app
-from backend.app.storage.problems import StoreUnavailable, get_problem_store
+from backend.app.services.container import services
+from backend.app.storage.problems import StoreUnavailable
 from tests.support.dynamodb_local import DynamoDBLocal, ensure_emulator
 
 REGION = "us-east-1"
@@ -75,7 +76,7 @@ def _app_sees(make_settings, server: DynamoDBLocal, table: str) -> bool:
     )
     with app.app_context():
         try:
-            get_problem_store().repository.ping()
+            services().problems.repository.ping()
         except StoreUnavailable:
             return False
     return True

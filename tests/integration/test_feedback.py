@@ -2,8 +2,9 @@
 
 import pytest
 
-from backend.app.learning.feedback_repo import FeedbackRepository
-from backend.app.learning.sessions_repo import SessionRepository
+from backend.app.services.container import services
+from backend.app.storage.feedback_repo import FeedbackRepository
+from backend.app.storage.sessions_repo import SessionRepository
 from tests.support.metrics import metric_value
 
 FEEDBACK = "/api/v1/learning/feedback"
@@ -42,7 +43,7 @@ def test_feedback_is_stored_with_the_session(app, client, headers, session_id):
         1,
         "쉬웠어요",
     )
-    (row,) = FeedbackRepository(app.extensions["tutor.db"]).list_for_session(session_id)
+    (row,) = FeedbackRepository(services(app).database).list_for_session(session_id)
     assert (row.id, row.target, row.rating, row.comment) == (
         feedback["feedback_id"], "lesson", 1, "쉬웠어요",
     )  # fmt: skip
@@ -61,7 +62,7 @@ def test_comment_is_optional_and_an_answer_can_be_rated_down(app, client, header
     assert first.status_code == second.status_code == 201
     assert first.json["data"]["feedback"]["comment"] is None
     assert second.json["data"]["feedback"]["comment"] is None
-    rows = FeedbackRepository(app.extensions["tutor.db"]).list_for_session(session_id)
+    rows = FeedbackRepository(services(app).database).list_for_session(session_id)
     assert [(r.target, r.rating) for r in rows] == [("answer", -1), ("answer", 1)]
 
 
@@ -81,7 +82,7 @@ def test_another_users_session_is_not_found(app, client, auth, session_id):
     assert response.status_code == 404
     assert response.json["success"] is False
     assert response.json["error"]["code"] == "NOT_FOUND"
-    assert FeedbackRepository(app.extensions["tutor.db"]).list_for_session(session_id) == []
+    assert FeedbackRepository(services(app).database).list_for_session(session_id) == []
 
 
 def test_unknown_session_is_not_found(client, headers):
@@ -150,7 +151,7 @@ def test_comment_of_exactly_1000_characters_is_accepted(client, headers, session
 def test_feedback_goes_with_its_session(app, client, headers, session_id):
     body = {"session_id": session_id, "target": "lesson", "rating": 1}
     assert client.post(FEEDBACK, json=body, headers=headers).status_code == 201
-    db = app.extensions["tutor.db"]
+    db = services(app).database
 
     SessionRepository(db).delete(session_id)
 

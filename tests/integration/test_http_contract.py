@@ -4,6 +4,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from backend.app import create_app
+from backend.app.services.container import services
 from backend.app.storage.db import Database
 
 
@@ -90,7 +91,7 @@ def test_meta_reports_the_provider(client):
 def test_health_and_readiness(app, client):
     assert client.get("/healthz").json == {"success": True, "data": {"status": "ok"}}
     assert client.get("/readyz").status_code == 200
-    app.extensions["tutor.db"] = Database("sqlite:////nonexistent/dir/tutor.db")
+    services(app).database = Database("sqlite:////nonexistent/dir/tutor.db")
     broken = client.get("/readyz")
     assert broken.status_code == 503
     assert broken.json["error"]["code"] == "UPSTREAM_UNAVAILABLE"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from backend.app.services.container import services
+
 START = "/api/v1/learning/session/start"
 MESSAGE = "/api/v1/learning/session/message"
 
@@ -139,7 +141,7 @@ def test_a_broken_retrieval_index_falls_back_to_the_section_data(client, headers
     assert response.status_code == 200
     session_id = response.json["data"]["session_info"]["session_id"]
     with client.application.app_context():
-        state = client.application.extensions["tutor.graph"].get_state(
+        state = services(client.application).tutor.graph.get_state(
             {"configurable": {"thread_id": session_id}}
         )
     assert state.values["content_source"] == "fallback"

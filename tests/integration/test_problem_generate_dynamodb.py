@@ -3,7 +3,7 @@
 import time
 
 from backend.app import create_app
-from backend.app.storage.problems import get_problem_store
+from backend.app.services.container import services
 from tests.conftest import AuthHelper
 from tests.fakes.scripts import Script
 from tests.support.problem_scripts import DESCRIPTION, generation_scripts, read_ndjson
@@ -15,7 +15,7 @@ BODY = {"prompt": "스택으로 괄호 짝을 확인하는 문제", "difficulty"
 def _client(settings):
     app = create_app(settings)
     with app.app_context():
-        get_problem_store().repository.create_table()
+        services().problems.repository.create_table()
     client = app.test_client()
     return app, client, AuthHelper(client).new_user_headers()
 
@@ -31,7 +31,7 @@ def test_generated_problem_is_saved_in_the_table(dynamodb_settings):
     result = _result(client, headers)
     assert result["persisted"] is True
     with app.app_context():
-        repository = get_problem_store().repository
+        repository = services().problems.repository
         item = repository.client.get_item(
             TableName=repository.table_name, Key={"problemId": {"S": result["problemId"]}}
         )["Item"]
@@ -59,7 +59,7 @@ def test_store_down_the_result_still_carries_the_problem_and_it_is_saved_later(
     finally:
         dynamodb_local.start()
     with app.app_context():
-        store = get_problem_store()
+        store = services().problems
         store.repository.create_table()  # in-memory DynamoDB Local lost its tables
         deadline = time.monotonic() + 15
         while store.repository.get(result["problemId"], _user_id(client, headers)) is None:
@@ -87,7 +87,7 @@ def test_an_item_dynamodb_refuses_gives_no_problem_id_and_says_why(dynamodb_sett
     assert "ValidationException" in result["persist_error"]
     assert result["problem"]["description"].endswith("벽" * 10)
     with app.app_context():
-        assert get_problem_store().outbox.count() == 0  # nothing waits to be retried forever
+        assert services().problems.outbox.count() == 0  # nothing waits to be retried forever
     listing = client.get("/api/v1/problems", headers=headers).json["data"]
     assert listing["items"] == []
 

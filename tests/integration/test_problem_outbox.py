@@ -8,8 +8,8 @@ import pytest
 
 from backend.app.storage.db import Database
 from backend.app.storage.problems import ProblemStore, StoreUnavailable
+from backend.app.storage.problems.build import build_problem_store
 from backend.app.storage.problems.outbox import ProblemOutbox
-from backend.app.storage.problems.setup import build_problem_store
 from backend.app.storage.problems.sqlite_repository import SqlProblemRepository
 from tests.support.problems import make_record, timestamp
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.app import create_app
-from backend.app.storage.problems import get_problem_store
+from backend.app.services.container import services
 from backend.app.storage.problems.cursor import encode_cursor
 from tests.conftest import AuthHelper
 from tests.support.live_server import free_port
@@ -30,7 +30,7 @@ def seed(app, *records):
     """Save records through the app's own problem store."""
     with app.app_context():
         for record in records:
-            assert get_problem_store().save(record) is True
+            assert services().problems.save(record) is True
 
 
 def test_owner_reads_a_saved_problem(app, client, user):
@@ -134,7 +134,7 @@ def test_store_down_reads_are_unavailable_except_waiting_problems(store_down_app
     headers = {"Authorization": f"Bearer {auth.login(registered['username'])['access_token']}"}
     record = make_record(registered["id"])
     with store_down_app.app_context():
-        assert get_problem_store().save(record) is False
+        assert services().problems.save(record) is False
 
     waiting = client.get(f"{PROBLEMS}/{record.problem_id}", headers=headers)
     assert waiting.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.app.storage.problems import ProblemRejected
-from backend.app.storage.problems.setup import build_problem_store
+from backend.app.storage.problems.build import build_problem_store
 from tests.support.problems import make_record, sample_problem
 
 # Over DynamoDB's 400 KB item limit: 150,000 three-byte characters.

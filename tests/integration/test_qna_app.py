@@ -2,6 +2,7 @@
 
 import pytest
 
+from backend.app.services.container import services
 from tests.support.metrics import metric_value
 from tests.support.sse_client import app_events
 
@@ -137,7 +138,7 @@ def test_failed_stream_preparation_answers_synchronously(app, client, headers, m
     def broken(_data):
         raise OSError("the stream store is unavailable")
 
-    monkeypatch.setattr(app.extensions["tutor.graph"].qna, "process_streaming_state", broken)
+    monkeypatch.setattr(services(app).tutor.qna, "process_streaming_state", broken)
     flow = send(client, headers, session_id, QUESTION)
     assert flow["streaming"] is False and flow["answer"].strip()
     assert view(client, headers, session_id)["conversation"][-2]["message"] == QUESTION

@@ -10,7 +10,8 @@ from flask_jwt_extended import current_user, jwt_required
 
 from backend.app import create_app
 from backend.app.api.envelope import ok
-from backend.app.limits import get_run_slots, llm_rate_limit
+from backend.app.limits import llm_rate_limit
+from backend.app.services.container import services
 from tests.conftest import AuthHelper
 
 OWNER_IP = "192.0.2.10"
@@ -108,7 +109,7 @@ def llm_app(make_settings):
     @jwt_required()
     @llm_rate_limit
     def generate():
-        with get_run_slots().hold(current_user.id, uuid.uuid4().hex, "test"):
+        with services().run_slots.hold(current_user.id, uuid.uuid4().hex, "test"):
             return ok({"ran": True})
 
     return app
@@ -130,7 +131,7 @@ def test_concurrent_run_cap_is_per_user_and_released(llm_app):
     user = helper.register()
     other = helper.register()
     with llm_app.app_context():
-        slots = get_run_slots()
+        slots = services().run_slots
         assert slots.try_acquire(user["id"], "run-1", "theory")
         assert slots.try_acquire(user["id"], "run-2", "theory")
         assert not slots.try_acquire(user["id"], "run-3", "theory")
@@ -146,7 +147,7 @@ def test_a_lapsed_lease_frees_its_slot(llm_app):
     helper = AuthHelper(llm_app.test_client())
     user = helper.register()
     with llm_app.app_context():
-        slots = get_run_slots()
+        slots = services().run_slots
         assert slots.try_acquire(user["id"], "dead-worker-run", "theory", lease_seconds=-1)
         assert slots.try_acquire(user["id"], "a", "theory")
         assert slots.try_acquire(user["id"], "b", "theory")
@@ -157,7 +158,7 @@ def test_renewing_extends_only_the_named_runs_leases(llm_app):
     helper = AuthHelper(llm_app.test_client())
     user = helper.register()
     with llm_app.app_context():
-        slots = get_run_slots()
+        slots = services().run_slots
         other = helper.register()
         for owner, run_id in ((user, "a"), (user, "b"), (other, "c")):
             assert slots.try_acquire(owner["id"], run_id, "theory", lease_seconds=0.5)
@@ -175,7 +176,7 @@ def test_racing_acquisitions_never_exceed_the_cap(llm_app):
 
     def attempt(number: int) -> None:
         with llm_app.app_context():
-            results.append(get_run_slots().try_acquire(user["id"], f"race-{number}", "theory"))
+            results.append(services().run_slots.try_acquire(user["id"], f"race-{number}", "theory"))
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in range(12)]
     for thread in threads:

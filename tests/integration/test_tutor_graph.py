@@ -7,7 +7,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from backend.app.agents.checkpointer import create_checkpointer
-from backend.app.agents.graph import build_tutor_graph
+from backend.app.agents.graph import build_tutor
 from backend.app.agents.state import thread_config
 from backend.app.course import get_course
 from backend.app.llm.errors import GenerationFailed
@@ -24,11 +24,11 @@ LESSON_REPLY = json.dumps(LESSON, ensure_ascii=False)
 @pytest.fixture
 def make_graph(settings):
     def factory(*replies: str):
-        return build_tutor_graph(
+        return build_tutor(
             course=get_course(),
             model=scripted(*replies),
             checkpointer=create_checkpointer(settings),
-        )
+        ).graph
 
     return factory
 
@@ -56,7 +56,7 @@ def test_theory_streaming_intent_routes_to_the_educator_and_checkpoints_the_less
     assert [b["data"] for b in state["theory_content"]] == [b["data"] for b in LESSON]
     assert state["workflow_response"]["streaming"] is False
     assert [e["role"] for e in state["conversation"]] == ["user", "assistant"]
-    assert state["content_source"] == "vector"
+    assert state["content_source"] == "bm25"
     saved = graph.get_state(thread_config("s-1")).values
     assert saved["theory_content"] == state["theory_content"]
 

@@ -40,11 +40,11 @@ BODY_ROUTES = {
         "POST", "/api/v1/learning/feedback", "access",
         {"session_id": "abc", "target": "lesson", "rating": 1},
     ),
-    "learning.cancel_theory_stream": (
+    "theory_stream.cancel_theory_stream": (
         "POST", "/api/v1/learning/theory-stream/abc/cancel", "access", None,
     ),
-    "learning.cancel_qna_stream": ("POST", "/api/v1/learning/qna-stream/abc/cancel", "access", None),
-    "problems.generate_stream": (
+    "theory_stream.cancel_qna_stream": ("POST", "/api/v1/learning/qna-stream/abc/cancel", "access", None),
+    "problem_generator.generate_stream": (
         "POST", "/api/v1/problems/generate-stream", "access",
         {"prompt": "두 수의 합을 구하는 문제", "difficulty": "easy"},
     ),

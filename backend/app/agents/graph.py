@@ -1,6 +1,8 @@
-"""The tutor graph: supervisor -> (theory educator | direct reply), checkpointed per session."""
+"""The tutor: supervisor -> (theory educator | QnA | direct reply), checkpointed per session."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -13,7 +15,16 @@ from backend.app.agents.state import TutorState
 from backend.app.agents.theory_educator import TheoryEducator
 
 
-def build_tutor_graph(
+@dataclass(frozen=True)
+class Tutor:
+    """The compiled graph and the two agents whose streamed runs finish through it."""
+
+    graph: CompiledStateGraph
+    educator: TheoryEducator
+    qna: QnAResolver
+
+
+def build_tutor(
     *,
     course,
     model: BaseChatModel,
@@ -21,11 +32,11 @@ def build_tutor_graph(
     tickets=None,
     ticket_ttl: float = 60,
     classify=None,
-) -> CompiledStateGraph:
+) -> Tutor:
     """Compile the graph once per process; each session is a thread (thread_id = session id).
 
-    The TheoryEducator and QnAResolver are reachable as `graph.educator` and `graph.qna`
-    for the streaming paths. `classify` reads a message's intent (default: the rules).
+    `classify` reads a message's intent (default: the rules); `tickets` is the store the
+    streaming agents issue their run tickets in.
     """
     supervisor = LearningSupervisor(course, classify) if classify else LearningSupervisor(course)
     educator = TheoryEducator(course, model, tickets=tickets, ticket_ttl=ticket_ttl)
@@ -42,6 +53,4 @@ def build_tutor_graph(
     compiled = graph.compile(checkpointer=checkpointer)
     educator.attach(compiled)
     qna.attach(compiled)
-    compiled.educator = educator
-    compiled.qna = qna
-    return compiled
+    return Tutor(graph=compiled, educator=educator, qna=qna)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import BaseModel
 
 from backend.app.agents.state import TutorState, thread_config
+from backend.app.domain.tickets import StreamRequest, StreamTicket
 
 
 class StreamingAgent:
@@ -32,7 +31,7 @@ class StreamingAgent:
         """The session's checkpointed TutorState."""
         return self.graph.get_state(thread_config(session_id)).values
 
-    def issue_ticket(self, temp_session_data: dict[str, Any], context: BaseModel) -> str:
-        """Store the run's inputs (session data and prepared context) under a new ticket."""
-        payload = {**temp_session_data, "context": context.model_dump(mode="json")}
-        return self.tickets.issue(temp_session_data["user_id"], payload, self.ticket_ttl)
+    def issue_ticket(self, request: StreamRequest, context: BaseModel) -> str:
+        """Store the run's inputs (the request and its prepared context) under a new ticket."""
+        ticket = StreamTicket(**request.model_dump(), context=context.model_dump(mode="json"))
+        return self.tickets.issue(request.user_id, ticket.model_dump(mode="json"), self.ticket_ttl)

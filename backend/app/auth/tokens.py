@@ -11,7 +11,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from backend.app.auth.refresh_tokens import RefreshTokenStore
 from backend.app.errors import APIError, error_response
 from backend.app.extensions import jwt
-from backend.app.storage.db import get_db
+from backend.app.services.container import services
 from backend.app.storage.models import User
 
 
@@ -21,7 +21,7 @@ def issue_token_pair(user: User, family_id: str | None = None) -> dict:
     access = create_access_token(identity=user.id)
     refresh = create_refresh_token(identity=user.id)
     claims = decode_token(refresh)
-    RefreshTokenStore(get_db()).record(
+    RefreshTokenStore(services().database).record(
         jti=claims["jti"],
         user_id=user.id,
         family_id=family_id or str(uuid.uuid4()),
@@ -77,7 +77,7 @@ def _revoked(_header, _payload):
 def _load_user(_header, payload):
     from backend.app.auth.users import UserRepository
 
-    return UserRepository(get_db()).by_id(payload["sub"])
+    return UserRepository(services().database).by_id(payload["sub"])
 
 
 @jwt.user_lookup_error_loader

@@ -1,6 +1,6 @@
 """Per-user limits for the endpoints that spend LLM tokens (DESIGN 4.0)."""
 
 from backend.app.limits.llm_rate import llm_rate_limit
-from backend.app.limits.run_slots import RunSlots, get_run_slots
+from backend.app.limits.run_slots import RunSlots
 
-__all__ = ["RunSlots", "get_run_slots", "llm_rate_limit"]
+__all__ = ["RunSlots", "llm_rate_limit"]

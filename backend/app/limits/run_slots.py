@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from backend.app.errors import APIError
@@ -103,8 +102,3 @@ class RunSlots:
             yield
         finally:
             self.release(run_id)
-
-
-def get_run_slots() -> RunSlots:
-    """The current app's run-slot counter."""
-    return current_app.extensions["tutor.run_slots"]

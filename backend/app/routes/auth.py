@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Blueprint, current_app, request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 
 from backend.app.api.envelope import ok
 from backend.app.api.responses import BODY_GUARD, VALIDATED_BODY, documented
-from backend.app.auth import bp
 from backend.app.auth.refresh_tokens import RefreshTokenStore
 from backend.app.auth.schemas import (
     EmptyResponse,
@@ -21,7 +20,9 @@ from backend.app.auth.tokens import issue_token_pair
 from backend.app.auth.users import UserRepository
 from backend.app.errors import APIError
 from backend.app.extensions import client_ip, limiter, spec
-from backend.app.storage.db import get_db
+from backend.app.services.container import services
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
 _INVALID_CREDENTIALS = "Invalid username or password."
 _BEARER = [{"bearer": []}]
@@ -49,7 +50,7 @@ def _login_failed(response) -> bool:
 
 
 def _passwords():
-    return current_app.extensions["tutor.passwords"]
+    return services().passwords
 
 
 @bp.post("/register")
@@ -61,7 +62,9 @@ def _passwords():
 )
 def register(json: RegisterRequest):
     """Create an account."""
-    user = UserRepository(get_db()).create(json.username, _passwords().hash(json.password))
+    user = UserRepository(services().database).create(
+        json.username, _passwords().hash(json.password)
+    )
     return ok({"user": user.to_public()}, status=201)
 
 
@@ -79,7 +82,7 @@ def register(json: RegisterRequest):
 )
 def login(json: LoginRequest):
     """Exchange credentials for an access + refresh token pair."""
-    users = UserRepository(get_db())
+    users = UserRepository(services().database)
     user = users.by_username(json.username)
     # Unknown users are checked against a dummy hash: same body, same time.
     if not _passwords().verify(user.password_hash if user else None, json.password):
@@ -98,7 +101,7 @@ def login(json: LoginRequest):
 )
 def refresh():
     """Rotate the refresh token (sent as Bearer): the old one stops working."""
-    consumed = RefreshTokenStore(get_db()).consume(get_jwt()["jti"])
+    consumed = RefreshTokenStore(services().database).consume(get_jwt()["jti"])
     if consumed is None:
         raise APIError(401, "UNAUTHORIZED", "The refresh token is no longer valid.")
     return ok(issue_token_pair(current_user, family_id=consumed.family_id))
@@ -113,7 +116,7 @@ def refresh():
 )
 def logout():
     """Revoke the refresh token sent as Bearer."""
-    RefreshTokenStore(get_db()).revoke(get_jwt()["jti"])
+    RefreshTokenStore(services().database).revoke(get_jwt()["jti"])
     return ok({})
 
 
@@ -135,7 +138,7 @@ def me():
 )
 def update_me(json: UpdateMeRequest):
     """Change the learner's level (beginner or advanced)."""
-    user = UserRepository(get_db()).update(current_user.id, user_type=json.user_type)
+    user = UserRepository(services().database).update(current_user.id, user_type=json.user_type)
     if user is None:
         raise APIError(401, "UNAUTHORIZED", "The account no longer exists.")
     return ok({"user": user.to_public()})

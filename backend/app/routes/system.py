@@ -14,7 +14,7 @@ from backend.app.api.schemas import envelope
 from backend.app.errors import APIError
 from backend.app.extensions import limiter, spec
 from backend.app.observability.metrics import render_metrics
-from backend.app.storage.db import get_db
+from backend.app.services.container import services
 from backend.app.version import VERSION
 
 bp = Blueprint("system", __name__)
@@ -51,7 +51,7 @@ def healthz():
 def readyz():
     """Readiness: the database answers."""
     try:
-        get_db().ping()
+        services().database.ping()
     except Exception:
         log.exception("Readiness check failed: database unavailable")
         raise APIError(503, "UPSTREAM_UNAVAILABLE", "The database is unavailable.") from None

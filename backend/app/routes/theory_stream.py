@@ -1,10 +1,12 @@
-"""GET theory-stream/<ticket> and qna-stream/<ticket> (SSE), and their cancel (DESIGN 4.2).
+"""Blueprint "theory_stream": GET theory-stream/<ticket> and qna-stream/<ticket> (SSE), and
+their cancel (DESIGN 4.2). URLs live under /api/v1/learning, beside the turns that issue
+the tickets.
 
-Both kinds share the ticket machinery (learning/ticket_streams.py): the ticket is the
+Both kinds share the ticket machinery (services/streams/base.py): the ticket is the
 credential, since a native EventSource sends no headers.
 """
 
-from flask import current_app, request
+from flask import Blueprint, current_app, request
 from flask_jwt_extended import current_user, jwt_required
 
 from backend.app.api.envelope import ok
@@ -12,8 +14,9 @@ from backend.app.api.responses import BODY_GUARD, STREAM_HEADERS, documented
 from backend.app.api.stream_events import ANSWER_EVENT, LESSON_EVENT
 from backend.app.auth.schemas import EmptyResponse
 from backend.app.extensions import spec
-from backend.app.routes.learning import bp
 from backend.app.routes.learning.schemas import StreamHeaders
+from backend.app.services.container import services
+from backend.app.services.streams.base import TicketStreamService
 from backend.app.streaming.socket_options import prepare_stream_socket
 
 SSE_HEADERS = {
@@ -21,7 +24,13 @@ SSE_HEADERS = {
     "Cache-Control": "no-cache",
     "X-Accel-Buffering": "no",
 }
-SERVICES = {"theory": "tutor.theory_streams", "qna": "tutor.qna_streams"}
+
+bp = Blueprint("theory_stream", __name__, url_prefix="/api/v1/learning")
+
+
+def _service(kind: str) -> TicketStreamService:
+    """The stream service of a route's kind."""
+    return services().lesson_streams if kind == "theory" else services().answer_streams
 
 
 def _stream_doc(event_schema: dict) -> dict:
@@ -54,7 +63,7 @@ def _sse(kind: str, temp_id: str):
         return "", 200, SSE_HEADERS
     settings = current_app.config["SETTINGS"]
     prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
-    body = current_app.extensions[SERVICES[kind]].open(
+    body = _service(kind).open(
         temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
     )
     # A (body, status, headers) tuple, not a Response: spectree would read a Response's
@@ -63,7 +72,7 @@ def _sse(kind: str, temp_id: str):
 
 
 def _cancel(kind: str, temp_id: str):
-    current_app.extensions[SERVICES[kind]].cancel(temp_id, current_user.id)
+    _service(kind).cancel(temp_id, current_user.id)
     return ok({}, status=202)
 
 

@@ -1,29 +1,72 @@
-"""Wire the course, retrieval, model, checkpointer and tutor graph into the app."""
+"""Services: every per-process object the routes use, built once, in one place.
+
+`build_services` makes them in dependency order at start-up (a worker's first request
+must not pay for the retrieval index or the model client); `services()` is the one typed
+way a route, a CLI command or a JWT callback reaches them.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.agents.checkpointer import create_checkpointer
-from backend.app.agents.graph import build_tutor_graph
+from backend.app.agents.graph import Tutor, build_tutor
 from backend.app.agents.learning_supervisor.intent_classifier import IntentClassifier
-from backend.app.course import get_course
-from backend.app.learning.qna_stream_service import QnAStreamService
-from backend.app.learning.service import LearningService
-from backend.app.learning.sessions_repo import SessionRepository
-from backend.app.learning.theory_stream_service import TheoryStreamService
+from backend.app.auth.passwords import PasswordService
+from backend.app.config import Settings
+from backend.app.course import Course, get_course
+from backend.app.limits.run_slots import RunSlots
 from backend.app.llm import create_chat_model
 from backend.app.retrieval import warm_up
+from backend.app.services.learning.feedback import LearnerFeedback
+from backend.app.services.learning.session_views import SessionViews
+from backend.app.services.learning.turns import LearningTurns
+from backend.app.services.problems.generate_stream import ProblemStreamService
+from backend.app.services.streams.answer import AnswerStreamService
+from backend.app.services.streams.lesson import LessonStreamService
+from backend.app.storage.db import Database, open_database
+from backend.app.storage.feedback_repo import FeedbackRepository
+from backend.app.storage.problems.build import build_problem_store
+from backend.app.storage.problems.service import ProblemStore
+from backend.app.storage.sessions_repo import SessionRepository
 from backend.app.streaming.runner import Runner
 from backend.app.streaming.store import SqliteStreamStore
 
+# The one key of the app's extensions this project uses.
+EXTENSION_KEY = "tutor"
 
-def register_learning(app: Flask) -> None:
-    """Build the per-process learning services once, at start-up."""
-    settings = app.config["SETTINGS"]
+
+@dataclass
+class Services:
+    """The process's services; routes reach them through `services()`."""
+
+    settings: Settings
+    database: Database
+    passwords: PasswordService
+    run_slots: RunSlots
+    course: Course
+    model: BaseChatModel  # one client (and connection pool) per process
+    tutor: Tutor
+    sessions: SessionRepository
+    turns: LearningTurns
+    session_views: SessionViews
+    feedback: LearnerFeedback
+    lesson_streams: LessonStreamService
+    answer_streams: AnswerStreamService
+    problems: ProblemStore
+    problem_streams: ProblemStreamService
+
+
+def build_services(settings: Settings) -> Services:
+    """Build every service once, in dependency order (migrations run first)."""
+    database = open_database(settings)
+    run_slots = RunSlots(database, settings.MAX_CONCURRENT_RUNS_PER_USER)
     course = get_course()
     warm_up()  # the retrieval index: built now rather than inside a learner's first request
-    store = SqliteStreamStore(
+    stream_store = SqliteStreamStore(
         settings.DATA_DIR / "streams.db",
         max_events=settings.STREAM_RUN_MAX_EVENTS,
         retention_seconds=settings.STREAM_RUN_RETENTION_SECONDS,
@@ -31,27 +74,55 @@ def register_learning(app: Flask) -> None:
     model = create_chat_model(settings)
     # The offline model has no structured output: its provider classifies by the rules.
     classifier = IntentClassifier(model, use_model=settings.LLM_PROVIDER != "offline")
-    graph = build_tutor_graph(
+    tutor = build_tutor(
         course=course,
         model=model,
         classify=classifier.classify,
         checkpointer=create_checkpointer(settings),
-        tickets=store,
+        tickets=stream_store,
         ticket_ttl=settings.STREAM_TICKET_TTL_SECONDS,
     )
-    sessions = SessionRepository(app.extensions["tutor.db"])
-    run_slots = app.extensions["tutor.run_slots"]
-    app.extensions["tutor.model"] = model  # one client (and connection pool) per process
-    app.extensions["tutor.course"] = course
-    app.extensions["tutor.graph"] = graph
-    app.extensions["tutor.learning"] = LearningService(
-        graph=graph, course=course, sessions=sessions, run_slots=run_slots, settings=settings
-    )
+    sessions = SessionRepository(database)
     runner = Runner(
-        store,
+        stream_store,
         lease_seconds=settings.STREAM_RUN_LEASE_SECONDS,
         deadline_seconds=settings.LLM_RUN_DEADLINE_SECONDS,
     )
     core = {"runner": runner, "sessions": sessions, "run_slots": run_slots, "settings": settings}
-    app.extensions["tutor.theory_streams"] = TheoryStreamService(educator=graph.educator, **core)
-    app.extensions["tutor.qna_streams"] = QnAStreamService(qna=graph.qna, **core)
+    problems = build_problem_store(settings, database)
+    problems.start_background_drain(settings.PROBLEM_OUTBOX_RETRY_SECONDS)
+    return Services(
+        settings=settings,
+        database=database,
+        passwords=PasswordService(testing=settings.is_testing),
+        run_slots=run_slots,
+        course=course,
+        model=model,
+        tutor=tutor,
+        sessions=sessions,
+        turns=LearningTurns(
+            tutor=tutor, course=course, sessions=sessions, run_slots=run_slots, settings=settings
+        ),
+        session_views=SessionViews(tutor=tutor, course=course, sessions=sessions),
+        feedback=LearnerFeedback(sessions=sessions, feedback=FeedbackRepository(database)),
+        lesson_streams=LessonStreamService(educator=tutor.educator, **core),
+        answer_streams=AnswerStreamService(qna=tutor.qna, **core),
+        problems=problems,
+        problem_streams=ProblemStreamService(
+            model=model,
+            store=problems,
+            run_slots=run_slots,
+            lease_seconds=settings.STREAM_RUN_LEASE_SECONDS * 2,
+            deadline_seconds=settings.LLM_RUN_DEADLINE_SECONDS,
+        ),
+    )
+
+
+def register_services(app: Flask) -> None:
+    """Build the services for `app` (from its SETTINGS) and attach them."""
+    app.extensions[EXTENSION_KEY] = build_services(app.config["SETTINGS"])
+
+
+def services(app: Flask | None = None) -> Services:
+    """The services of `app` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION_KEY]

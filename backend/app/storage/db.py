@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.app.config import ConfigError
+from backend.app.config import ConfigError, Settings
 from backend.app.observability.redaction import redact, url_without_password
 from backend.app.storage.wal import WalEraser
 
@@ -75,11 +74,10 @@ def _create_engine(url: str) -> Engine:
     return engine
 
 
-def register_database(app: Flask) -> None:
-    """Create the engine, bring the schema up to date, and attach the database to the app."""
+def open_database(settings: Settings) -> Database:
+    """Create the engine and bring the schema up to date."""
     from backend.app.storage.migrate import upgrade_to_head
 
-    settings = app.config["SETTINGS"]
     try:
         database = Database(settings.database_url)
     except (ArgumentError, ValueError) as exc:
@@ -89,9 +87,4 @@ def register_database(app: Flask) -> None:
             f" {url_without_password(settings.database_url)!r} ({redact(str(exc))})"
         ) from None
     upgrade_to_head(database.engine, settings.DATA_DIR)
-    app.extensions["tutor.db"] = database
-
-
-def get_db() -> Database:
-    """The current app's database."""
-    return current_app.extensions["tutor.db"]
+    return database

@@ -1,17 +1,12 @@
-"""Learner feedback (thumbs up or down on a lesson or an answer), stored with the session."""
+"""Rows of learner feedback (thumbs up or down on a lesson or an answer)."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
-from backend.app.errors import APIError
-from backend.app.learning.sessions_repo import SESSION_NOT_FOUND, SessionRepository
-from backend.app.observability.metrics import FEEDBACK
 from backend.app.storage.db import Database
 from backend.app.storage.models import LearningFeedback
 
@@ -48,28 +43,3 @@ class FeedbackRepository:
                 .order_by(LearningFeedback.created_at, LearningFeedback.id)
             )
             return list(session.scalars(query))
-
-
-def feedback_view(row: LearningFeedback) -> dict:
-    """The feedback as the API shows it."""
-    return {
-        "feedback_id": row.id,
-        "session_id": row.session_id,
-        "target": row.target,
-        "rating": row.rating,
-        "comment": row.comment,
-        "created_at": datetime.fromtimestamp(row.created_at, UTC).isoformat(timespec="seconds"),
-    }
-
-
-def record_feedback(
-    user_id: str, session_id: str, target: str, rating: int, comment: str | None
-) -> dict:
-    """Store the caller's feedback on one of their sessions and count it; 404 otherwise."""
-    db = current_app.extensions["tutor.db"]
-    # Another user's session is answered exactly like an unknown one.
-    if SessionRepository(db).owned(session_id, user_id) is None:
-        raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
-    row = FeedbackRepository(db).add(session_id, user_id, target, rating, comment or None)
-    FEEDBACK.labels(target, "up" if rating > 0 else "down").inc()
-    return feedback_view(row)

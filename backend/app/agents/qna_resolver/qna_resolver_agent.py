@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from backend.app.agents.qna_resolver.context import (
     QnAContext,
     build_answer_messages,
@@ -18,6 +16,7 @@ from backend.app.agents.state import (
     thread_config,
 )
 from backend.app.agents.streaming_agent import StreamingAgent
+from backend.app.domain.tickets import PreparedStream, StreamRequest, StreamTicket
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.text import content_text
 
@@ -51,23 +50,19 @@ class QnAResolver(StreamingAgent):
             },
         }
 
-    def process_streaming_state(self, temp_session_data: dict[str, Any]) -> dict[str, Any]:
+    def process_streaming_state(self, request: StreamRequest) -> PreparedStream:
         """Prepare a streamed answer: its context (no model call) and the ticket to claim it.
 
-        `temp_session_data` needs session_id, user_id, slot_id and question. The ticket
-        goes back to the caller only, never into the TutorState.
+        The ticket goes back to the caller only, never into the TutorState.
         """
-        state = self.session_state(temp_session_data["session_id"])
-        context = prepare_qna_context(state, temp_session_data["question"])
-        ticket = self.issue_ticket(temp_session_data, context)
-        return {"success": True, "temp_session_id": ticket}
+        state = self.session_state(request.session_id)
+        context = prepare_qna_context(state, request.question)
+        return PreparedStream(temp_session_id=self.issue_ticket(request, context))
 
-    def finalize_streaming_state(
-        self, temp_session_data: dict[str, Any], final_content: dict[str, Any]
-    ) -> dict[str, Any]:
+    def finalize_streaming_state(self, ticket: StreamTicket, final_content: dict) -> dict:
         """Append the question and its answer (or what was delivered, marked) to the state."""
-        config = thread_config(temp_session_data["session_id"])
-        state = self.session_state(temp_session_data["session_id"])
+        config = thread_config(ticket.session_id)
+        state = self.session_state(ticket.session_id)
         answer = final_content.get("answer", "").strip()
         status = final_content["status"]
         unfinished = None if status == "completed" else status
@@ -76,15 +71,15 @@ class QnAResolver(StreamingAgent):
             answer = f"{answer}\n\n({note})" if answer else note
         update = {
             "current_agent": AGENT,
-            "conversation": _pair(state, temp_session_data["question"], answer, unfinished),
+            "conversation": _pair(state, ticket.question, answer, unfinished),
         }
         self.graph.update_state(config, update, as_node=AGENT)
         return {**state, **update}
 
     @staticmethod
-    def context_of(payload: dict) -> QnAContext:
-        """The context stored in a stream ticket's payload."""
-        return QnAContext.model_validate(payload["context"])
+    def context_of(ticket: StreamTicket) -> QnAContext:
+        """The context stored in a stream ticket."""
+        return QnAContext.model_validate(ticket.context)
 
 
 def _pair(state: TutorState, question: str, answer: str, status: Unfinished | None = None) -> list:

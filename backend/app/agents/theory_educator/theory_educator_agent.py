@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.agents.learning_supervisor.prompts import LESSON_READY
@@ -16,9 +14,10 @@ from backend.app.agents.state import (
 )
 from backend.app.agents.streaming_agent import StreamingAgent
 from backend.app.agents.theory_educator.prompts import LESSON_CANCELLED, LESSON_FAILED
+from backend.app.domain.tickets import PreparedStream, StreamRequest, StreamTicket
 from backend.app.tools.content.lesson_context import prepare_lesson_context
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
-from backend.app.tools.content.theory_tools_chatgpt import theory_generation_tool
+from backend.app.tools.content.theory_tools import theory_generation_tool
 
 AGENT = "theory_educator"
 
@@ -47,33 +46,30 @@ class TheoryEducator(StreamingAgent):
             state, section, blocks, context.content_source, state.get("user_message", "")
         )
 
-    def process_streaming_state(self, temp_session_data: dict[str, Any]) -> dict[str, Any]:
+    def process_streaming_state(self, request: StreamRequest) -> PreparedStream:
         """Prepare a streamed lesson: its context (no model call) and the ticket to claim it.
 
-        `temp_session_data` needs session_id, user_id and slot_id; the section and the
-        learner's level come from the checkpointed state. The ticket goes back to the
-        caller only, never into the TutorState.
+        The section and the learner's level come from the checkpointed state. The ticket
+        goes back to the caller only, never into the TutorState.
         """
-        state = self.session_state(temp_session_data["session_id"])
+        state = self.session_state(request.session_id)
         section = self._target(state)
         context = prepare_lesson_context(
             section,
             user_type=state.get("user_type", "beginner"),
             is_retry_session=state.get("is_retry_session", False),
         )
-        ticket = self.issue_ticket(temp_session_data, context)
-        return {"success": True, "temp_session_id": ticket, "estimated_blocks": ESTIMATED_BLOCKS}
+        ticket = self.issue_ticket(request, context)
+        return PreparedStream(temp_session_id=ticket, estimated_blocks=ESTIMATED_BLOCKS)
 
-    def finalize_streaming_state(
-        self, temp_session_data: dict[str, Any], final_content: dict[str, Any]
-    ) -> dict[str, Any]:
+    def finalize_streaming_state(self, ticket: StreamTicket, final_content: dict) -> dict:
         """Write the streamed lesson (or what was delivered of it) into the TutorState."""
-        config = thread_config(temp_session_data["session_id"])
-        state = self.session_state(temp_session_data["session_id"])
+        config = thread_config(ticket.session_id)
+        state = self.session_state(ticket.session_id)
         section = self._target(state)
         blocks = final_content["blocks"]
-        message = temp_session_data.get("user_message", "")
-        context_source = temp_session_data["context"]["content_source"]
+        message = ticket.user_message
+        context_source = ticket.context["content_source"]
         if final_content["status"] == "completed":
             update = lesson_update(state, section, blocks, context_source, message)
         else:

@@ -1,6 +1,5 @@
 """GET /api/v1/learning/chapters: the course outline."""
 
-from flask import current_app
 from flask_jwt_extended import jwt_required
 
 from backend.app.api.envelope import ok
@@ -8,6 +7,7 @@ from backend.app.api.responses import documented
 from backend.app.extensions import spec
 from backend.app.routes.learning import bp
 from backend.app.routes.learning.schemas import ChaptersResponse
+from backend.app.services.container import services
 
 
 @bp.get("/chapters")
@@ -19,4 +19,4 @@ from backend.app.routes.learning.schemas import ChaptersResponse
 )
 def chapters():
     """Chapters and their sections."""
-    return ok({"chapters": current_app.extensions["tutor.course"].outline()})
+    return ok({"chapters": services().course.outline()})

@@ -11,8 +11,8 @@ from backend.app.api.envelope import ok
 from backend.app.api.responses import VALIDATED_BODY, documented
 from backend.app.api.schemas import CleanStr, StrictModel, envelope, trimmed_str
 from backend.app.extensions import spec
-from backend.app.learning.feedback_repo import record_feedback
 from backend.app.routes.learning import bp
+from backend.app.services.container import services
 
 
 def _exact_int(value: Any) -> Any:
@@ -61,7 +61,7 @@ FeedbackResponse = envelope("FeedbackResponse", FeedbackData)
 )
 def post_feedback(json: FeedbackRequest):
     """Record the learner's satisfaction with a lesson or an answer (owner only)."""
-    feedback = record_feedback(
+    feedback = services().feedback.record(
         current_user.id, json.session_id, json.target, json.rating, json.comment
     )
     return ok({"feedback": feedback}, status=201)

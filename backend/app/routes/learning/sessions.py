@@ -5,9 +5,9 @@ from flask_jwt_extended import current_user, jwt_required
 from backend.app.api.envelope import ok
 from backend.app.api.responses import documented
 from backend.app.extensions import spec
-from backend.app.learning.service import get_learning_service
 from backend.app.routes.learning import bp
 from backend.app.routes.learning.schemas import SessionsResponse, SessionViewResponse
+from backend.app.services.container import services
 
 
 @bp.get("/sessions")
@@ -19,7 +19,7 @@ from backend.app.routes.learning.schemas import SessionsResponse, SessionViewRes
 )
 def list_sessions():
     """The caller's sessions, newest first, with progress."""
-    return ok({"sessions": get_learning_service().list_sessions(current_user)})
+    return ok({"sessions": services().session_views.list_sessions(current_user)})
 
 
 @bp.get("/session/<string:session_id>")
@@ -31,4 +31,4 @@ def list_sessions():
 )
 def get_session(session_id: str):
     """One session as the learner sees it (owner only)."""
-    return ok(get_learning_service().session_view(current_user, session_id))
+    return ok(services().session_views.session_view(current_user, session_id))

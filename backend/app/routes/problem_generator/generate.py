@@ -9,10 +9,11 @@ from pydantic import Field
 from backend.app.api.ndjson_lines import PROBLEM_STREAM_SCHEMA
 from backend.app.api.responses import LLM_LIMITS, STREAM_HEADERS, VALIDATED_BODY, documented
 from backend.app.api.schemas import StrictModel, trimmed_str
+from backend.app.domain.problems import MAX_ALGORITHM_TYPE_CHARS, Difficulty
 from backend.app.extensions import spec
 from backend.app.limits import llm_rate_limit
-from backend.app.problem_generator.models import MAX_ALGORITHM_TYPE_CHARS, Difficulty
 from backend.app.routes.problem_generator import bp
+from backend.app.services.container import services
 from backend.app.streaming.socket_options import prepare_stream_socket
 
 NDJSON_HEADERS = {
@@ -55,7 +56,7 @@ def generate_stream(json: GenerateProblemRequest):
     """Status steps, description tokens and the saved problem, one JSON object per line."""
     settings = current_app.config["SETTINGS"]
     prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
-    lines = current_app.extensions["tutor.problem_streams"].open(
+    lines = services().problem_streams.open(
         current_user.id, json.prompt, json.difficulty, json.algorithm_type
     )
     # A (body, status, headers) tuple, not a Response: spectree reads a Response's whole

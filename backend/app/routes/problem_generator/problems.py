@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from backend.app.api.envelope import ok
 from backend.app.api.responses import documented
 from backend.app.api.schemas import envelope
+from backend.app.domain.problems import GeneratedProblem
 from backend.app.errors import APIError
 from backend.app.extensions import spec
-from backend.app.problem_generator.models import GeneratedProblem
 from backend.app.routes.problem_generator import bp
-from backend.app.storage.problems import InvalidCursor, StoreUnavailable, get_problem_store
+from backend.app.services.container import services
+from backend.app.storage.problems import InvalidCursor, StoreUnavailable
 
 MAX_PROBLEM_ID_CHARS = 64
 STORE_UNAVAILABLE = APIError(
@@ -63,7 +64,7 @@ ProblemListResponse = envelope("ProblemListResponse", ProblemList)
 def list_problems(query: ProblemListQuery):
     """The caller's problems, newest first; follow `next_cursor` for more."""
     try:
-        page = get_problem_store().list_for_user(current_user.id, query.limit, query.cursor)
+        page = services().problems.list_for_user(current_user.id, query.limit, query.cursor)
     except InvalidCursor:
         raise APIError(422, "VALIDATION_ERROR", details=[_cursor_error()]) from None
     except StoreUnavailable:
@@ -83,7 +84,7 @@ def get_problem(problem_id: str):
     if len(problem_id) > MAX_PROBLEM_ID_CHARS:
         raise APIError(404, "NOT_FOUND", "No such problem.")
     try:
-        view = get_problem_store().get(problem_id, current_user.id)
+        view = services().problems.get(problem_id, current_user.id)
     except StoreUnavailable:
         raise STORE_UNAVAILABLE from None
     if view is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from backend.app.agents.graph import Tutor
+from backend.app.domain.tickets import StreamTicket
 from backend.app.streaming.store import run_id_for
 
 log = logging.getLogger(__name__)
@@ -20,12 +22,17 @@ def is_abandoned(store, ticket: str) -> bool:
     return store.expired_unclaimed(ticket)
 
 
-def wrap_up_abandoned(graph, sessions, row) -> None:
+def wrap_up_abandoned(tutor: Tutor, sessions, row) -> None:
     """Record a never-claimed lesson as failed and forget the session's active run."""
     if row.active_run_kind == "theory":
         # Only what a failed lesson records is needed: no blocks were delivered.
-        payload = {"session_id": row.id, "context": {"content_source": "fallback"}}
-        state = graph.educator.finalize_streaming_state(payload, {"status": "failed", "blocks": []})
+        ticket = StreamTicket(
+            session_id=row.id,
+            user_id=row.user_id,
+            slot_id="",
+            context={"content_source": "fallback"},
+        )
+        state = tutor.educator.finalize_streaming_state(ticket, {"status": "failed", "blocks": []})
         sessions.record_progress(row.id, state)
     sessions.clear_active_run(row.id, run_id=run_id_for(row.active_run_ticket))
     log.info("session %s: its %s stream was never claimed", row.id[:8], row.active_run_kind)

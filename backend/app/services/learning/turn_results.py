@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from backend.app.domain.tickets import PreparedStream
+
 
 def turn_result(session_id: str, state: dict, workflow_response: dict | None = None) -> dict:
     """Where the session stands and what the client does next."""
@@ -15,24 +17,24 @@ def turn_result(session_id: str, state: dict, workflow_response: dict | None = N
     }
 
 
-def streamed_lesson(prepared: dict, **extra) -> dict:
+def streamed_lesson(prepared: PreparedStream, **extra) -> dict:
     """A lesson to read from theory-stream/<temp_session_id> (DESIGN 4.2), plus `extra`."""
     return {
         "current_agent": "learning_supervisor",
         "session_progress_stage": "theory_streaming",
         "ui_mode": "streaming",
         "streaming": True,
-        "temp_session_id": prepared["temp_session_id"],
-        "estimated_blocks": prepared["estimated_blocks"],
+        "temp_session_id": prepared.temp_session_id,
+        "estimated_blocks": prepared.estimated_blocks,
         **extra,
     }
 
 
-def streamed_answer(prepared: dict) -> dict:
+def streamed_answer(prepared: PreparedStream) -> dict:
     """An answer to read from qna-stream/<temp_session_id> (DESIGN 4.2.2)."""
     return {
         "current_agent": "qna_resolver",
         "ui_mode": "chat",
         "streaming": True,
-        "temp_session_id": prepared["temp_session_id"],
+        "temp_session_id": prepared.temp_session_id,
     }

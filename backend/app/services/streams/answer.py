@@ -1,11 +1,12 @@
-"""QnA streams: the answer run behind GET qna-stream/<ticket> (DESIGN 4.2.2)."""
+"""Answer streams: the run behind GET qna-stream/<ticket> (DESIGN 4.2.2)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backend.app.learning.qna_stream import produce_answer_events
-from backend.app.learning.ticket_streams import TicketStreamService, session_status
+from backend.app.domain.tickets import StreamTicket
+from backend.app.services.streams.answer_events import produce_answer_events
+from backend.app.services.streams.base import TicketStreamService, session_status
 from backend.app.streaming.runner import RunResult
 
 
@@ -14,7 +15,7 @@ def delivered_answer(result: RunResult) -> str:
     return "".join(e["text"] for e in result.events if e.get("type") == "qna_token")
 
 
-class QnAStreamService(TicketStreamService):
+class AnswerStreamService(TicketStreamService):
     """Answers: tokens from the model; the question and answer join the conversation."""
 
     kind = "qna"
@@ -25,16 +26,16 @@ class QnAStreamService(TicketStreamService):
         super().__init__(**core)
         self.qna = qna
 
-    def produce(self, payload: dict) -> Iterator[dict]:
+    def produce(self, ticket: StreamTicket) -> Iterator[dict]:
         """The answer's events."""
-        return produce_answer_events(self.qna.context_of(payload), self.qna.model)
+        return produce_answer_events(self.qna.context_of(ticket), self.qna.model)
 
-    def record(self, payload: dict, result: RunResult) -> None:
+    def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Append the question and the answer (or what was delivered) to the conversation."""
         answer = delivered_answer(result)
         record = {"status": session_status(result.outcome), "answer": answer}
-        state = self.qna.finalize_streaming_state(payload, record)
-        self.sessions.record_progress(payload["session_id"], state)
+        state = self.qna.finalize_streaming_state(ticket, record)
+        self.sessions.record_progress(ticket.session_id, state)
 
     def log_fields(self, result: RunResult) -> dict:
         """Characters delivered and the error code."""

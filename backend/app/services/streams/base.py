@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from flask_jwt_extended import decode_token
 from jwt import ExpiredSignatureError
 
+from backend.app.domain.tickets import StreamTicket
 from backend.app.errors import APIError
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
 from backend.app.streaming.events import stream_error
@@ -56,11 +57,11 @@ class TicketStreamService:
 
     # What a subclass provides.
 
-    def produce(self, payload: dict) -> Iterator[dict]:
+    def produce(self, ticket: StreamTicket) -> Iterator[dict]:
         """The run's events: stream_start (without the ticket), content, one terminal event."""
         raise NotImplementedError
 
-    def record(self, payload: dict, result: RunResult) -> None:
+    def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Write the run's outcome into the session (completed, cancelled, failed, aborted)."""
         raise NotImplementedError
 
@@ -112,7 +113,8 @@ class TicketStreamService:
         events = [event for _, event in self.store.read(run_id, 0)]
         meta = self.store.run_meta(run_id)
         if meta:
-            self._on_done(meta, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
+            ticket = StreamTicket.model_validate(meta)
+            self._on_done(ticket, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
 
     def reap_lapsed_runs(self) -> None:
         """End runs whose worker died even if nobody is subscribed to them."""
@@ -140,7 +142,8 @@ class TicketStreamService:
             run_id, owner, self.kind, self.settings.STREAM_RUN_LEASE_SECONDS, payload
         )
         self.store.append(run_id, self.cancelled_early, terminal=True)
-        self._on_done(payload, RunResult(run_id, "cancelled", terminal=self.cancelled_early))
+        stream_ticket = StreamTicket.model_validate(payload)
+        self._on_done(stream_ticket, RunResult(run_id, "cancelled", terminal=self.cancelled_early))
 
     def _resumable_run(self, ticket: str, caller: str | None) -> str:
         run_id = run_id_for(ticket)
@@ -159,6 +162,7 @@ class TicketStreamService:
         if claimed is None:
             raise StreamRefused(*INVALID)  # another request won the race
         _, payload = claimed
+        stream_ticket = StreamTicket.model_validate(payload)
         run_id = run_id_for(ticket)
         self.reap_lapsed_runs()
         self.store.create_run(
@@ -167,9 +171,9 @@ class TicketStreamService:
         STREAMS_ACTIVE.labels(self.kind).inc()
         self.runner.start(
             run_id,
-            lambda: self.produce(payload),
-            lambda result: self._on_done(payload, result),
-            lease_hook=LeaseHook(self._renew_slots, payload["slot_id"]),
+            lambda: self.produce(stream_ticket),
+            lambda result: self._on_done(stream_ticket, result),
+            lease_hook=LeaseHook(self._renew_slots, stream_ticket.slot_id),
         )
         return run_id
 
@@ -183,13 +187,13 @@ class TicketStreamService:
             return "CANCELLED", self.cancelled_message
         return INVALID
 
-    def _on_done(self, payload: dict, result: RunResult) -> None:
+    def _on_done(self, ticket: StreamTicket, result: RunResult) -> None:
         """Record the outcome and free the run's resources, whatever happens."""
         try:
-            self.record(payload, result)
+            self.record(ticket, result)
         finally:
-            self.sessions.clear_active_run(payload["session_id"], run_id=result.run_id)
-            self.run_slots.release(payload["slot_id"])
+            self.sessions.clear_active_run(ticket.session_id, run_id=result.run_id)
+            self.run_slots.release(ticket.slot_id)
             if result.started_at:  # only a local producer counted itself active
                 STREAMS_ACTIVE.labels(self.kind).dec()
             self.observe(result)

@@ -1,11 +1,12 @@
-"""Theory streams: the lesson run behind GET theory-stream/<ticket> (DESIGN 4.2)."""
+"""Lesson streams: the run behind GET theory-stream/<ticket> (DESIGN 4.2)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backend.app.learning.theory_stream import produce_lesson_events
-from backend.app.learning.ticket_streams import TicketStreamService, session_status
+from backend.app.domain.tickets import StreamTicket
+from backend.app.services.streams.base import TicketStreamService, session_status
+from backend.app.services.streams.lesson_events import produce_lesson_events
 from backend.app.streaming.runner import RunResult
 from backend.app.tools.content.lesson_context import LessonContext
 
@@ -19,7 +20,7 @@ def delivered_blocks(result: RunResult) -> list[dict]:
     ]
 
 
-class TheoryStreamService(TicketStreamService):
+class LessonStreamService(TicketStreamService):
     """Lessons: blocks from the streaming tool; the lesson is committed by the educator."""
 
     kind = "theory"
@@ -30,17 +31,17 @@ class TheoryStreamService(TicketStreamService):
         super().__init__(**core)
         self.educator = educator
 
-    def produce(self, payload: dict) -> Iterator[dict]:
+    def produce(self, ticket: StreamTicket) -> Iterator[dict]:
         """The lesson's events, with its fallbacks."""
-        context = LessonContext.model_validate(payload["context"])
+        context = LessonContext.model_validate(ticket.context)
         return produce_lesson_events(context, self.educator.model)
 
-    def record(self, payload: dict, result: RunResult) -> None:
+    def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Commit the lesson (or what was delivered) to the session."""
         state = self.educator.finalize_streaming_state(
-            payload, {"status": session_status(result.outcome), "blocks": delivered_blocks(result)}
+            ticket, {"status": session_status(result.outcome), "blocks": delivered_blocks(result)}
         )
-        self.sessions.record_progress(payload["session_id"], state)
+        self.sessions.record_progress(ticket.session_id, state)
 
     def outcome(self, result: RunResult) -> str:
         """A completed lesson that needed a fallback counts apart."""

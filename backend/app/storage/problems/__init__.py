@@ -9,7 +9,6 @@ from backend.app.storage.problems.errors import (
 )
 from backend.app.storage.problems.record import ProblemRecord, utc_now_iso
 from backend.app.storage.problems.service import ProblemStore
-from backend.app.storage.problems.setup import get_problem_store, register_problem_store
 
 __all__ = [
     "InvalidCursor",
@@ -19,7 +18,5 @@ __all__ = [
     "ProblemStore",
     "ProblemStoreError",
     "StoreUnavailable",
-    "get_problem_store",
-    "register_problem_store",
     "utc_now_iso",
 ]

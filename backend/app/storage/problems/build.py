@@ -1,8 +1,6 @@
-"""Wire the problem store into the app: repository by PROBLEM_STORE, outbox, drain loop."""
+"""Build the problem store: the repository PROBLEM_STORE names, and its outbox."""
 
 from __future__ import annotations
-
-from flask import Flask, current_app
 
 from backend.app.config import Settings
 from backend.app.storage.db import Database
@@ -36,16 +34,3 @@ def build_problem_store(settings: Settings, database: Database) -> ProblemStore:
         settings.DATA_DIR / OUTBOX_FILE, retry_seconds=settings.PROBLEM_OUTBOX_RETRY_SECONDS
     )
     return ProblemStore(build_problem_repository(settings, database), outbox)
-
-
-def register_problem_store(app: Flask) -> None:
-    """Attach the problem store (after register_database) and start retrying waiting saves."""
-    settings = app.config["SETTINGS"]
-    store = build_problem_store(settings, app.extensions["tutor.db"])
-    store.start_background_drain(settings.PROBLEM_OUTBOX_RETRY_SECONDS)
-    app.extensions["tutor.problems"] = store
-
-
-def get_problem_store() -> ProblemStore:
-    """The current app's problem store."""
-    return current_app.extensions["tutor.problems"]

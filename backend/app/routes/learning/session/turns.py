@@ -6,10 +6,10 @@ from flask_jwt_extended import current_user, jwt_required
 from backend.app.api.envelope import ok
 from backend.app.api.responses import LLM_LIMITS, VALIDATED_BODY, documented
 from backend.app.extensions import spec
-from backend.app.learning.service import get_learning_service
 from backend.app.limits import llm_rate_limit
 from backend.app.routes.learning import bp
 from backend.app.routes.learning.schemas import MessageRequest, StartSessionRequest, TurnResponse
+from backend.app.services.container import services
 
 # 404: no such section or session; 502/503: the model failed or is unreachable (a lesson or
 # reply answered synchronously).
@@ -30,7 +30,7 @@ MESSAGE_ERRORS = (*START_ERRORS, 409)
 def start_session(json: StartSessionRequest):
     """Open a new session on a section: a stream ticket, or (streaming off) the whole lesson."""
     streaming = json.streaming and current_app.config["SETTINGS"].THEORY_STREAMING_ENABLED
-    result = get_learning_service().start_session(
+    result = services().turns.start_session(
         current_user,
         chapter_number=json.chapter_number,
         section_number=json.section_number,
@@ -53,7 +53,7 @@ def start_session(json: StartSessionRequest):
 def session_message(json: MessageRequest):
     """A learner's message: a question (streamed answer), "다음", an easier retry, or chat."""
     lessons_stream = current_app.config["SETTINGS"].THEORY_STREAMING_ENABLED
-    result = get_learning_service().send_message(
+    result = services().turns.send_message(
         current_user,
         session_id=json.session_id,
         user_message=json.user_message,
