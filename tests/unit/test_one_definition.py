@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from backend.app.learning.ticket_streams import session_status
 from backend.app.problem_generator import events as generator_events
+from backend.app.services.streams.base import session_status
 from backend.app.streaming.events import TERMINAL_TYPES, is_terminal, stream_error
 
 APP = Path(__file__).resolve().parents[2] / "backend" / "app"
