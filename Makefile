@@ -69,6 +69,7 @@ test-tools:
 lint: install-dev
 	$(VENV)/bin/ruff check backend tests benchmarks
 	$(VENV)/bin/ruff format --check backend tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix backend tests benchmarks
