@@ -7,6 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, field_validator
 
+# The package, not the function: the search is looked up at call time, so a test can
+# replace it to play a broken index.
+from backend.app import retrieval
+
 log = logging.getLogger(__name__)
 
 UserType = Literal["beginner", "advanced"]
@@ -67,11 +71,9 @@ def prepare_lesson_context(
 
 
 def _search_materials(section) -> list[LessonMaterial]:
-    from backend.app.retrieval import search_theory_materials
-
     query = " ".join([section.title, *section.key_concepts])
     try:
-        hits = search_theory_materials(
+        hits = retrieval.search_theory_materials(
             query,
             chapter_number=section.chapter_number,
             section_number=section.section_number,
