@@ -113,3 +113,13 @@ def test_a_failed_lesson_leaves_the_previous_one_in_place(make_graph):
     values = graph.get_state(thread_config("s-1")).values
     assert (values["chapter_number"], values["section_number"]) == (2, 1)
     assert len(values["theory_content"]) == 4 and len(values["conversation"]) == 2
+
+
+def test_a_checkpoint_labelled_vector_before_the_rename_still_loads_and_goes_on(make_graph):
+    start(make_graph(LESSON_REPLY), session_id="old")
+    make_graph().update_state(thread_config("old"), {"content_source": "vector"})
+    graph = make_graph(LESSON_REPLY)  # a process started after the rename
+    assert graph.get_state(thread_config("old")).values["content_source"] == "vector"
+    state = graph.invoke({"user_message": "다음", "user_intent": ""}, thread_config("old"))
+    assert (state["chapter_number"], state["section_number"]) == (2, 2)
+    assert state["content_source"] == "bm25"
