@@ -3,6 +3,9 @@
 Runs outlive their request (a stream's producer keeps going after the POST), so a slot is
 a row in the shared database with a lease: the producer renews it while it works and
 releases it when done; a worker that died leaves a lease that simply lapses.
+
+RunSlots is the SQL backend of streaming.protocols.RunCaps (the contract suite runs it).
+It stays beside the database it counts in: streaming/ imports no storage.
 """
 
 from __future__ import annotations
