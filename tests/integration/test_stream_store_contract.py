@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from backend.app.domain.tickets import run_id_for
 from backend.app.streaming.protocols import (
     CancelMarks,
     CurrentBlocks,
@@ -20,7 +21,7 @@ from backend.app.streaming.protocols import (
     TakeoverClaims,
     TicketStore,
 )
-from backend.app.streaming.records import RunLogFull, run_id_for
+from backend.app.streaming.records import RunLogFull
 from tests.support.stream_stores import BACKENDS, StreamBackend, race
 
 

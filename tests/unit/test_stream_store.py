@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from backend.app.streaming.records import RunLogFull, run_id_for
+from backend.app.domain.tickets import run_id_for
+from backend.app.streaming.records import RunLogFull
 from backend.app.streaming.sqlite import SqliteStreamStore
 
 

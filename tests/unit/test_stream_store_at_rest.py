@@ -5,7 +5,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from backend.app.streaming.records import run_id_for
+from backend.app.domain.tickets import run_id_for
 from backend.app.streaming.sqlite import SqliteStreamStore
 
 # The tickets a plaintext store file holds: issued, claimed (its run in the log), swept after

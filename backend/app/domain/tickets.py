@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+TICKET_BYTES = 32  # 256 bits of randomness
+
+
+def new_ticket() -> str:
+    """A fresh opaque ticket: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(TICKET_BYTES)
+
+
+def run_id_for(ticket: str) -> str:
+    """The run's key, and the ticket's own in the ticket store: a one-way hash of it.
+
+    A ticket has 256 random bits, so a plain SHA-256 cannot be reversed by guessing. The
+    sessions index and the stream store both key a run by it.
+    """
+    return hashlib.sha256(ticket.encode()).hexdigest()[:40]
 
 
 class StreamRequest(BaseModel):

@@ -33,7 +33,7 @@ from backend.app.storage.problems.build import build_problem_store
 from backend.app.storage.problems.service import ProblemStore
 from backend.app.storage.sessions_repo import SessionRepository
 from backend.app.streaming.runner import Runner
-from backend.app.streaming.store import SqliteStreamStore
+from backend.app.streaming.sqlite import SqliteStreamStore
 
 # The one key of the app's extensions this project uses.
 EXTENSION_KEY = "tutor"

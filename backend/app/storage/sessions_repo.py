@@ -6,9 +6,9 @@ import time
 
 from sqlalchemy import delete, select, update
 
+from backend.app.domain.tickets import run_id_for
 from backend.app.storage.db import Database
 from backend.app.storage.models import LearningSession
-from backend.app.streaming.store import run_id_for
 
 # What a caller is told about a session that is not there or not theirs (one 404 for both).
 SESSION_NOT_FOUND = "This learning session does not exist."

@@ -1,4 +1,4 @@
-"""What every stream-store backend hands back: run facts, the full-log error, ticket hashes.
+"""What every stream-store backend hands back: run facts and the full-log error.
 
 A leaf module: the Protocols, every backend and the runner import it, and it imports none
 of them.
@@ -6,24 +6,7 @@ of them.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-
-TICKET_BYTES = 32  # 256 bits of randomness
-
-
-def new_ticket() -> str:
-    """A fresh opaque ticket: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(TICKET_BYTES)
-
-
-def run_id_for(ticket: str) -> str:
-    """The run's key, and the ticket's own in the ticket store: a one-way hash of it.
-
-    A ticket has 256 random bits, so a plain SHA-256 cannot be reversed by guessing.
-    """
-    return hashlib.sha256(ticket.encode()).hexdigest()[:40]
 
 
 class RunLogFull(Exception):

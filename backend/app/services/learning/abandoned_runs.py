@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 
 from backend.app.agents.graph import Tutor
-from backend.app.domain.tickets import StreamTicket
-from backend.app.streaming.store import run_id_for
+from backend.app.domain.tickets import StreamTicket, run_id_for
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from flask_jwt_extended import decode_token
 from jwt import ExpiredSignatureError
 
-from backend.app.domain.tickets import StreamTicket
+from backend.app.domain.tickets import StreamTicket, run_id_for
 from backend.app.errors import APIError
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
 from backend.app.streaming.events import stream_error
 from backend.app.streaming.runner import LeaseHook, RunResult
-from backend.app.streaming.store import run_id_for
 from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
 
 log = logging.getLogger("backend.app.streams")

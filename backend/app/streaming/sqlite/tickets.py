@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from backend.app.streaming.records import new_ticket, run_id_for
+from backend.app.domain.tickets import new_ticket, run_id_for
 from backend.app.streaming.sqlite.connection import SqliteTables
 
 # Expired tickets stay this long, so a late request is told "expired", not "unknown".
