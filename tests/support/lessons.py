@@ -20,3 +20,17 @@ EXAMPLES = {
     },
 }
 LESSON = [HEADER, INTRO, DEFINITION, EXAMPLES]
+
+# The fields of a LessonContext (2-1, one material, from the BM25 search), as stored in a
+# ticket: tests of prompts and of stored contexts start from it.
+LESSON_CONTEXT = {
+    "chapter_number": 2,
+    "section_number": 1,
+    "chapter_info": "📚 2챕터 1섹션",
+    "section_title": "LLM이란?",
+    "objectives": ["LLM을 설명할 수 있다"],
+    "key_concepts": ["LLM", "토큰"],
+    "summary": "LLM은 다음 토큰을 예측하는 대규모 언어 모델이다.",
+    "materials": [{"title": "LLM 개요", "content": "LLM은 대규모 언어 모델입니다."}],
+    "content_source": "bm25",
+}

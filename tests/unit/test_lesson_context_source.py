@@ -8,18 +8,12 @@ from pydantic import ValidationError
 from backend.app.llm.prompt_tags import find_all_materials, find_tag
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import build_lesson_messages
+from tests.support.lessons import LESSON_CONTEXT
 
 # A lesson context as a ticket or run stored it before the label was renamed.
 OLD_STORED_CONTEXT = json.dumps(
     {
-        "chapter_number": 2,
-        "section_number": 1,
-        "chapter_info": "📚 2챕터 1섹션",
-        "section_title": "LLM이란?",
-        "objectives": ["LLM을 설명할 수 있다"],
-        "key_concepts": ["LLM", "토큰"],
-        "summary": "LLM은 다음 토큰을 예측하는 대규모 언어 모델이다.",
-        "materials": [{"title": "LLM 개요", "content": "LLM은 대규모 언어 모델입니다."}],
+        **LESSON_CONTEXT,
         "user_type": "beginner",
         "is_retry_session": False,
         "content_source": "vector",

@@ -11,23 +11,13 @@ from backend.app.tools.content.blocks import (
     MAX_TEXT_CHARS,
     ExamplesData,
 )
-from backend.app.tools.content.lesson_context import LessonContext, LessonMaterial
+from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import RETRY_STYLE, STYLES, build_lesson_messages
+from tests.support.lessons import LESSON_CONTEXT
 
 
 def context(**overrides) -> LessonContext:
-    values = {
-        "chapter_number": 2,
-        "section_number": 1,
-        "chapter_info": "📚 2챕터 1섹션",
-        "section_title": "LLM이란?",
-        "objectives": ["LLM을 설명할 수 있다"],
-        "key_concepts": ["LLM", "토큰"],
-        "summary": "LLM은 다음 토큰을 예측하는 대규모 언어 모델이다.",
-        "materials": [LessonMaterial(title="LLM 개요", content="LLM은 대규모 언어 모델입니다.")],
-        "content_source": "bm25",
-    }
-    return LessonContext(**{**values, **overrides})
+    return LessonContext(**{**LESSON_CONTEXT, **overrides})
 
 
 @pytest.mark.parametrize(
