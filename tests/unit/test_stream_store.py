@@ -140,16 +140,3 @@ def test_expired_tickets_are_cleaned_up(store):
     store.issue("alice", {}, ttl=-120)
     store.issue("alice", {}, ttl=60)  # issuing sweeps tickets expired over a minute ago
     assert store._read("SELECT COUNT(*) FROM ticket_hashes", ())[0][0] == 1
-
-
-def test_expired_unclaimed_tells_a_forgotten_ticket_from_a_claimed_one(tmp_path):
-    store = SqliteStreamStore(tmp_path / "s.db", max_events=100, retention_seconds=600)
-    forgotten = store.issue("alice", {"n": 1}, ttl=0.05)
-    claimed = store.issue("alice", {"n": 2}, ttl=0.05)
-    waiting = store.issue("alice", {"n": 3}, ttl=60)
-    assert store.claim(claimed) is not None
-    time.sleep(0.1)
-    assert store.expired_unclaimed(forgotten) is True
-    assert store.expired_unclaimed(claimed) is False  # its run may not exist yet
-    assert store.expired_unclaimed(waiting) is False
-    assert store.expired_unclaimed("never-issued") is True
