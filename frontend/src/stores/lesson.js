@@ -1,12 +1,13 @@
 // The lesson the learner is reading: its blocks as they stream in, resumed, stopped or
-// fetched whole when streaming fails. The outline and the session list are in stores/course.
+// fetched whole when streaming fails. Its blocks are kept by lib/lessonBlocks, its
+// streaming status by lib/lessonStatus; the outline and the session list are in stores/course.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
-import { messageFor } from '@/lib/errorMessages'
-import { skippedBlocksOf, useLessonBlocks } from '@/lib/lessonBlocks'
+import { useLessonBlocks } from '@/lib/lessonBlocks'
+import { useLessonStatus } from '@/lib/lessonStatus'
 import { runTicketStream } from '@/lib/ticketStream'
 import { useCourseStore } from '@/stores/course'
 
@@ -17,15 +18,24 @@ export const useLessonStore = defineStore('lesson', () => {
   const chapterNumber = ref(null)
   const sectionNumber = ref(null)
   const tempSessionId = ref(null)
-  // idle | starting | streaming | completed | cancelled | error | fallback (loading the sync lesson)
-  const theoryStreamingState = ref('idle')
   const { theoryBlocks, receivedBlocks, handleTheoryBlock, setBlocks } = useLessonBlocks()
-  const estimatedBlocks = ref(null)
-  const streamSummary = ref(null) // stream_complete: total_blocks, fallback, fallback_mode, elapsed_ms
-  // Blocks of the lesson shown that the server left out as invalid (the view says so).
-  const skippedBlocks = ref(0)
+  const {
+    theoryStreamingState,
+    estimatedBlocks,
+    streamSummary,
+    skippedBlocks,
+    error,
+    resetStatus,
+    completeTheoryStreaming,
+    failTheoryStreaming,
+    handleTheoryEvent,
+  } = useLessonStatus({
+    onBlock: handleTheoryBlock,
+    onEnd: () => {
+      tempSessionId.value = null // the ticket is spent once its lesson ended
+    },
+  })
   const usedSyncFallback = ref(false)
-  const error = ref(null) // {code, message}
   // +1 for every lesson shown (its feedback is about that lesson)
   const lessonSerial = ref(0)
   // Tunables of the stream client (tests shorten them).
@@ -46,52 +56,9 @@ export const useLessonStore = defineStore('lesson', () => {
     controller = null
     lessonSerial.value += 1
     tempSessionId.value = null
-    theoryStreamingState.value = 'idle'
+    resetStatus()
     setBlocks([])
-    estimatedBlocks.value = null
-    streamSummary.value = null
-    skippedBlocks.value = 0
     usedSyncFallback.value = false
-    error.value = null
-  }
-
-  function completeTheoryStreaming(summary) {
-    streamSummary.value = summary
-    skippedBlocks.value = skippedBlocksOf(summary)
-    theoryStreamingState.value = 'completed'
-    tempSessionId.value = null
-  }
-
-  function failTheoryStreaming(code, fallbackMessage = '강의를 불러오지 못했어요.') {
-    if (code === 'CANCELLED') {
-      theoryStreamingState.value = 'cancelled'
-      error.value = null
-    } else {
-      theoryStreamingState.value = 'error'
-      error.value = { code, message: messageFor(code, fallbackMessage) }
-    }
-    tempSessionId.value = null
-  }
-
-  /** One event of the stream (terminal events included). */
-  function handleTheoryEvent(event) {
-    switch (event?.type) {
-      case 'stream_start':
-        if (Number.isInteger(event.estimated_blocks)) estimatedBlocks.value = event.estimated_blocks
-        theoryStreamingState.value = 'streaming'
-        break
-      case 'theory_block':
-        handleTheoryBlock(event)
-        break
-      case 'stream_complete':
-        completeTheoryStreaming(event)
-        break
-      case 'stream_error':
-        failTheoryStreaming(event.code)
-        break
-      default:
-        break // an event type this client does not know yet
-    }
   }
 
   async function followStream(ticket, resumeFrom = null) {
