@@ -10,7 +10,12 @@ import pytest
 from backend.app import create_app
 from backend.app.config import Settings
 
-pytest_plugins = ["tests.fakes.plugin", "tests.support.live_server", "tests.support.dynamodb_local"]
+pytest_plugins = [
+    "tests.fakes.plugin",
+    "tests.support.live_server",
+    "tests.support.dynamodb_local",
+    "tests.support.redis_server",
+]
 
 PASSWORD = "correct horse battery"
 

@@ -12,12 +12,12 @@ import pytest
 
 from backend.app.errors import APIError
 from backend.app.streaming.protocols import RunCaps
-from tests.support.stream_stores import BACKENDS, StreamBackend, race
+from tests.support.stream_stores import BACKENDS, CAP_BACKENDS, open_backend, race
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path):
-    return StreamBackend(request.param, tmp_path)
+    return open_backend(request, tmp_path)
 
 
 @pytest.fixture
@@ -26,9 +26,10 @@ def workers(backend):
     return backend.worker(), backend.worker()
 
 
-@pytest.fixture
-def caps(backend):
+@pytest.fixture(params=CAP_BACKENDS)
+def caps(request, tmp_path):
     """Two run-cap counters on one backend, at two runs per user."""
+    backend = open_backend(request, tmp_path)
     return backend.run_caps(cap=2), backend.run_caps(cap=2)
 
 

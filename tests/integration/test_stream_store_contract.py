@@ -22,12 +22,12 @@ from backend.app.streaming.protocols import (
     TicketStore,
 )
 from backend.app.streaming.records import RunLogFull
-from tests.support.stream_stores import BACKENDS, StreamBackend, race
+from tests.support.stream_stores import BACKENDS, open_backend, race
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path):
-    return StreamBackend(request.param, tmp_path)
+    return open_backend(request, tmp_path)
 
 
 @pytest.fixture

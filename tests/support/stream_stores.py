@@ -10,21 +10,38 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import redis
+
 from backend.app.limits.run_slots import RunSlots
 from backend.app.storage.db import Database
 from backend.app.storage.migrate import upgrade_to_head
 from backend.app.streaming.protocols import RunCaps, StreamStore
+from backend.app.streaming.redis import RedisStreamStore
 from backend.app.streaming.sqlite import SqliteStreamStore
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "redis"]
+# Run caps: the SQL `active_runs` table today; a Redis backend joins with the shared limits.
+CAP_BACKENDS = ["sqlite"]
+
+
+def open_backend(request, tmp_path: Path) -> StreamBackend:
+    """The backend a parametrized fixture names (Redis: the session's server, a fresh prefix)."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        return StreamBackend("redis", tmp_path, url, request.getfixturevalue("redis_prefix"))
+    return StreamBackend(request.param, tmp_path)
 
 
 class StreamBackend:
     """One shared backend of the given kind, for one test."""
 
-    def __init__(self, name: str, tmp_path: Path) -> None:
+    def __init__(
+        self, name: str, tmp_path: Path, redis_url: str | None = None, prefix: str = ""
+    ) -> None:
         self.name = name
         self.tmp_path = tmp_path
+        self.redis_url = redis_url
+        self.prefix = prefix  # a Redis key prefix of this test's own
 
     def worker(self, *, max_events: int = 10, retention_seconds: float = 600) -> StreamStore:
         """A new store instance on the shared backend: one more worker."""
@@ -33,6 +50,13 @@ class StreamBackend:
                 self.tmp_path / "streams.db",
                 max_events=max_events,
                 retention_seconds=retention_seconds,
+            )
+        if self.name == "redis":
+            return RedisStreamStore(
+                redis.Redis.from_url(self.redis_url),
+                max_events=max_events,
+                retention_seconds=retention_seconds,
+                prefix=self.prefix,
             )
         raise ValueError(f"no stream-store backend named {self.name!r}")
 
