@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     JWT_SECRET_KEY: str = ""
     JWT_ACCESS_TOKEN_EXPIRES_SECONDS: int = Field(900, ge=1)
     JWT_REFRESH_TOKEN_EXPIRES_SECONDS: int = Field(604800, ge=1)
-    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_STORAGE_URI: str = ""  # empty: REDIS_URL when set, else memory:// (per worker)
     RATE_LIMIT_LOGIN: str = "10/minute"
     RATE_LIMIT_LOGIN_PER_ADDRESS: str = "30/minute"
     RATE_LIMIT_LLM: str = "30/minute"
@@ -57,6 +57,10 @@ class Settings(BaseSettings):
 
     # Streaming
     THEORY_STREAMING_ENABLED: bool = True
+    REDIS_URL: str = ""
+    REDIS_KEY_PREFIX: str = "tutor:"
+    REDIS_MAX_CONNECTIONS: int = Field(32, ge=2)
+    STREAM_STORE: Literal["", "sqlite", "redis"] = ""  # empty: redis when REDIS_URL is set
     STREAM_TICKET_TTL_SECONDS: int = Field(60, ge=1)
     STREAM_RUN_RETENTION_SECONDS: int = Field(600, ge=1)
     STREAM_RUN_MAX_EVENTS: int = Field(5000, ge=10)
@@ -113,6 +117,16 @@ class Settings(BaseSettings):
         return self.DATABASE_URL or f"sqlite:///{(self.DATA_DIR / 'app.db').resolve()}"
 
     @property
+    def stream_store(self) -> str:
+        """Where streams keep their shared state: STREAM_STORE, else redis with REDIS_URL."""
+        return self.STREAM_STORE or ("redis" if self.REDIS_URL else "sqlite")
+
+    @property
+    def ratelimit_storage_uri(self) -> str:
+        """The limiter's counters: RATELIMIT_STORAGE_URI, else REDIS_URL, else per worker."""
+        return self.RATELIMIT_STORAGE_URI or self.REDIS_URL or "memory://"
+
+    @property
     def cors_origins(self) -> list[str]:
         """Allowed browser origins for the API (empty: same origin only)."""
         return [o.strip() for o in self.CORS_ORIGINS.split(",") if o.strip()]
@@ -144,6 +158,8 @@ class Settings(BaseSettings):
             raise ConfigError("LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL).")
         if self.LLM_PROVIDER == "gemini" and not self.GOOGLE_API_KEY:
             raise ConfigError("LLM_PROVIDER=gemini needs GOOGLE_API_KEY.")
+        if self.stream_store == "redis" and not self.REDIS_URL:
+            raise ConfigError("STREAM_STORE=redis needs REDIS_URL.")
 
 
 def _development_secret(data_dir: Path) -> str:

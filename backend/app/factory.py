@@ -47,8 +47,10 @@ def build_app(settings: Settings | None = None) -> Flask:
 
 
 def register_rate_limits(app: Flask) -> None:
-    """Flask-Limiter on RATELIMIT_STORAGE_URI (memory: per worker; redis: shared)."""
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["SETTINGS"].RATELIMIT_STORAGE_URI
+    """Flask-Limiter on RATELIMIT_STORAGE_URI or REDIS_URL (memory: per worker; redis: shared)."""
+    settings = app.config["SETTINGS"]
+    app.config["RATELIMIT_STORAGE_URI"] = settings.ratelimit_storage_uri
+    app.config["RATELIMIT_KEY_PREFIX"] = f"{settings.REDIS_KEY_PREFIX}limits"
     limiter.init_app(app)
 
 

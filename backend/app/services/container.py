@@ -32,6 +32,7 @@ from backend.app.storage.feedback_repo import FeedbackRepository
 from backend.app.storage.problems.build import build_problem_store
 from backend.app.storage.problems.service import ProblemStore
 from backend.app.storage.sessions_repo import SessionRepository
+from backend.app.streaming.protocols import StreamStore
 from backend.app.streaming.runner import Runner
 from backend.app.streaming.sqlite import SqliteStreamStore
 
@@ -66,11 +67,7 @@ def build_services(settings: Settings) -> Services:
     run_slots = RunSlots(database, settings.MAX_CONCURRENT_RUNS_PER_USER)
     course = get_course()
     warm_up()  # the retrieval index: built now rather than inside a learner's first request
-    stream_store = SqliteStreamStore(
-        settings.DATA_DIR / "streams.db",
-        max_events=settings.STREAM_RUN_MAX_EVENTS,
-        retention_seconds=settings.STREAM_RUN_RETENTION_SECONDS,
-    )
+    stream_store = open_stream_store(settings)
     model = create_chat_model(settings)
     # The offline model has no structured output: its provider classifies by the rules.
     classifier = IntentClassifier(model, use_model=settings.LLM_PROVIDER != "offline")
@@ -116,6 +113,32 @@ def build_services(settings: Settings) -> Services:
             deadline_seconds=settings.LLM_RUN_DEADLINE_SECONDS,
         ),
     )
+
+
+def open_stream_store(settings: Settings) -> StreamStore:
+    """The stream store STREAM_STORE names: SQLite in DATA_DIR (one host) or Redis."""
+    limits = {
+        "max_events": settings.STREAM_RUN_MAX_EVENTS,
+        "retention_seconds": settings.STREAM_RUN_RETENTION_SECONDS,
+    }
+    if settings.stream_store == "redis":
+        # Imported only here: a one-host deployment never loads the Redis client.
+        import redis
+
+        from backend.app.streaming.redis import RedisStreamStore
+
+        # Bounded per worker: a greenlet waits for a free connection rather than opening
+        # one per stream.
+        pool = redis.BlockingConnectionPool.from_url(
+            settings.REDIS_URL,
+            max_connections=settings.REDIS_MAX_CONNECTIONS,
+            timeout=5,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+        )
+        client = redis.Redis(connection_pool=pool)
+        return RedisStreamStore(client, prefix=f"{settings.REDIS_KEY_PREFIX}stream:", **limits)
+    return SqliteStreamStore(settings.DATA_DIR / "streams.db", **limits)
 
 
 def register_services(app: Flask) -> None:
