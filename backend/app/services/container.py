@@ -100,7 +100,9 @@ def build_services(settings: Settings) -> Services:
         turns=LearningTurns(
             tutor=tutor, course=course, sessions=sessions, run_slots=run_slots, settings=settings
         ),
-        session_views=SessionViews(tutor=tutor, course=course, sessions=sessions),
+        session_views=SessionViews(
+            tutor=tutor, course=course, sessions=sessions, tickets=stream_store
+        ),
         feedback=LearnerFeedback(sessions=sessions, feedback=FeedbackRepository(database)),
         lesson_streams=LessonStreamService(educator=tutor.educator, **core),
         answer_streams=AnswerStreamService(qna=tutor.qna, **core),

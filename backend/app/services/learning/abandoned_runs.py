@@ -16,11 +16,6 @@ from backend.app.domain.tickets import StreamTicket, run_id_for
 log = logging.getLogger(__name__)
 
 
-def is_abandoned(store, ticket: str) -> bool:
-    """True when the ticket expired unclaimed, so no run was ever made from it."""
-    return store.expired_unclaimed(ticket)
-
-
 def wrap_up_abandoned(tutor: Tutor, sessions, row) -> None:
     """Record a never-claimed lesson as failed and forget the session's active run."""
     if row.active_run_kind == "theory":

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from backend.app.agents.graph import Tutor
 from backend.app.agents.state import thread_config
 from backend.app.errors import APIError
-from backend.app.services.learning.abandoned_runs import is_abandoned, wrap_up_abandoned
+from backend.app.services.learning.abandoned_runs import wrap_up_abandoned
 from backend.app.storage.sessions_repo import SESSION_NOT_FOUND, SessionRepository
+from backend.app.streaming.protocols import TicketStore
 
 # A conversation entry as the session view shows it; `status` only on a turn that did not finish.
 VIEW_ENTRY_KEYS = ("role", "agent", "message", "created_at", "status")
@@ -17,8 +18,11 @@ VIEW_ENTRY_KEYS = ("role", "agent", "message", "created_at", "status")
 class SessionViews:
     """What the learner sees of their sessions (owner only), read from the index and graph."""
 
-    def __init__(self, *, tutor: Tutor, course, sessions: SessionRepository) -> None:
+    def __init__(
+        self, *, tutor: Tutor, course, sessions: SessionRepository, tickets: TicketStore
+    ) -> None:
         self.tutor = tutor
+        self.tickets = tickets  # to tell a ticket that expired unclaimed
         self.course = course
         self.sessions = sessions
 
@@ -51,9 +55,7 @@ class SessionViews:
         row = self.sessions.owned(session_id, user.id)
         if row is None:
             raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
-        if row.active_run_ticket and is_abandoned(
-            self.tutor.educator.tickets, row.active_run_ticket
-        ):
+        if row.active_run_ticket and self.tickets.expired_unclaimed(row.active_run_ticket):
             wrap_up_abandoned(self.tutor, self.sessions, row)
             row = self.sessions.owned(session_id, user.id)
         state = self.tutor.graph.get_state(thread_config(session_id)).values

@@ -26,7 +26,6 @@ class LearningTurns:
         self, *, tutor: Tutor, course, sessions: SessionRepository, run_slots: RunSlots, settings
     ):
         self.tutor = tutor
-        self.graph = tutor.graph
         self.course = course
         self.sessions = sessions
         self.run_slots = run_slots
@@ -73,7 +72,7 @@ class LearningTurns:
             if self.sessions.owned(session_id, user.id) is None:
                 self.sessions.create(session_id, user.id, chapter_number, section_number, level)
             try:
-                state = self.graph.invoke(initial, thread_config(session_id))
+                state = self.tutor.graph.invoke(initial, thread_config(session_id))
             except Exception:
                 # Nothing was shown to the learner: leave no half-made session behind.
                 self._forget(session_id)
@@ -93,7 +92,7 @@ class LearningTurns:
                 initial["section_number"],
                 initial["user_type"],
             )
-            state = self.graph.invoke(initial, thread_config(session_id, streaming=True))
+            state = self.tutor.graph.invoke(initial, thread_config(session_id, streaming=True))
             request = StreamRequest(
                 session_id=session_id,
                 user_id=user.id,
@@ -135,7 +134,7 @@ class LearningTurns:
             config = thread_config(
                 session_id, streaming=stream_lessons, stream_answers=stream_answers
             )
-            state = self.graph.invoke(turn, config)
+            state = self.tutor.graph.invoke(turn, config)
         except BaseException:
             self.run_slots.release(slot_id)
             raise
@@ -165,7 +164,7 @@ class LearningTurns:
         with self.run_slots.hold(
             user.id, f"session:{session_id}", "lesson", lease_seconds=self.lease_seconds
         ):
-            state = self.graph.invoke(turn, thread_config(session_id))
+            state = self.tutor.graph.invoke(turn, thread_config(session_id))
         self.sessions.record_progress(session_id, state)
         return turn_result(session_id, state)
 
@@ -196,6 +195,6 @@ class LearningTurns:
     def _forget(self, session_id: str) -> None:
         self.sessions.delete(session_id)
         try:
-            self.graph.checkpointer.delete_thread(session_id)
+            self.tutor.graph.checkpointer.delete_thread(session_id)
         except Exception:
             log.exception("Could not delete the checkpoints of a failed session")
