@@ -11,10 +11,8 @@ import redis
 
 from backend.app import create_app
 from backend.app.config import ConfigError
+from tests.support.app_turns import start_lesson
 from tests.support.sse_client import app_events
-
-START = "/api/v1/learning/session/start"
-MESSAGE = "/api/v1/learning/session/message"
 
 
 @pytest.fixture
@@ -32,14 +30,6 @@ def other_client(settings):
 @pytest.fixture
 def headers(auth):
     return auth.new_user_headers()
-
-
-def start_lesson(client, headers) -> tuple[str, str]:
-    body = {"chapter_number": 2, "section_number": 1, "user_message": "시작할게요"}
-    response = client.post(START, json=body, headers=headers)
-    assert response.status_code == 200, response.json
-    data = response.json["data"]
-    return data["session_info"]["session_id"], data["workflow_response"]["temp_session_id"]
 
 
 def theory_stream(ticket: str) -> str:

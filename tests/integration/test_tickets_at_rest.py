@@ -8,10 +8,10 @@ ends. Every file under DATA_DIR is read as raw bytes: tables, free pages and WAL
 
 import pytest
 
+from tests.support.app_turns import start_lesson
 from tests.support.data_files import files_holding
 from tests.support.sse_client import app_events
 
-START = "/api/v1/learning/session/start"
 MESSAGE = "/api/v1/learning/session/message"
 QUESTION = "트랜스포머의 셀프 어텐션은 무엇인가요?"
 
@@ -23,14 +23,6 @@ def headers(auth):
 
 def view(client, headers, session_id):
     return client.get(f"/api/v1/learning/session/{session_id}", headers=headers).json["data"]
-
-
-def start_lesson(client, headers) -> tuple[str, str]:
-    body = {"chapter_number": 2, "section_number": 1, "user_message": "시작할게요"}
-    response = client.post(START, json=body, headers=headers)
-    assert response.status_code == 200, response.json
-    data = response.json["data"]
-    return data["session_info"]["session_id"], data["workflow_response"]["temp_session_id"]
 
 
 def ask(client, headers, session_id) -> str:
