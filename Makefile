@@ -54,7 +54,8 @@ frontend-test:
 
 ## What the tests run beside Python: Java 17 for DynamoDB Local; npm, which fetches it
 ## once into .cache/ and builds the client; Debian's Chromium (and a Korean font, for readable
-## screenshots) for the browser tests. Installed with apt-get when missing (as root, or through sudo).
+## screenshots) for the browser tests; Redis, nginx and PostgreSQL for the many-hosts tests.
+## Installed with apt-get when missing (as root, or through sudo).
 test-tools:
 	@missing=""; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
@@ -62,6 +63,8 @@ test-tools:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/truetype/nanum ] || missing="$$missing fonts-nanum"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql-15"; \
 	if [ -n "$$missing" ]; then \
 		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 		$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; \
