@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     SSE_HEARTBEAT_SECONDS: float = Field(10.0, gt=0, le=10.0)
     STREAM_RUN_LEASE_SECONDS: float = Field(15.0, gt=0)
     STREAM_SEND_TIMEOUT_SECONDS: float = Field(30.0, gt=0)
+    STREAM_MAX_SUBSCRIBERS_PER_RUN: int = Field(8, ge=1)
 
     # LLM
     LLM_PROVIDER: Literal["openai", "gemini", "offline"] = "offline"
