@@ -1,8 +1,8 @@
 """The stream-store backends the contract suite runs against, and how to open them.
 
 A backend opens "workers": store instances on one shared backend, as two processes (or
-hosts) would. A new backend (Redis) is one more name in BACKENDS and one more branch in
-each opener; the contract tests need no other change.
+hosts) would. A new backend is one more name in BACKENDS (and CAP_BACKENDS) and one more branch
+in each opener; the contract tests need no other change.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from backend.app.limits.run_slots import RunSlots
 from backend.app.storage.db import Database
 from backend.app.storage.migrate import upgrade_to_head
 from backend.app.streaming.protocols import RunCaps, StreamStore
-from backend.app.streaming.redis import RedisStreamStore
+from backend.app.streaming.redis import RedisRunCaps, RedisStreamStore
 from backend.app.streaming.sqlite import SqliteStreamStore
 
 BACKENDS = ["sqlite", "redis"]
-# Run caps: the SQL `active_runs` table today; a Redis backend joins with the shared limits.
-CAP_BACKENDS = ["sqlite"]
+# Run caps: the SQL `active_runs` table (sqlite) or sorted sets on Redis.
+CAP_BACKENDS = ["sqlite", "redis"]
 
 
 def open_backend(request, tmp_path: Path) -> StreamBackend:
@@ -66,6 +66,8 @@ class StreamBackend:
             database = Database(f"sqlite:///{self.tmp_path / 'app.db'}")
             upgrade_to_head(database.engine, self.tmp_path)
             return RunSlots(database, cap)
+        if self.name == "redis":
+            return RedisRunCaps(redis.Redis.from_url(self.redis_url), cap, prefix=self.prefix)
         raise ValueError(f"no run-caps backend named {self.name!r}")
 
 
