@@ -32,7 +32,7 @@ from backend.app.storage.feedback_repo import FeedbackRepository
 from backend.app.storage.problems.build import build_problem_store
 from backend.app.storage.problems.service import ProblemStore
 from backend.app.storage.sessions_repo import SessionRepository
-from backend.app.streaming.protocols import StreamStore
+from backend.app.streaming.protocols import RunCaps, StreamStore
 from backend.app.streaming.runner import Runner
 from backend.app.streaming.sqlite import SqliteStreamStore
 
@@ -47,7 +47,7 @@ class Services:
     settings: Settings
     database: Database
     passwords: PasswordService
-    run_slots: RunSlots
+    run_slots: RunCaps  # RunSlots on the database, or RedisRunCaps beside a Redis stream store
     course: Course
     model: BaseChatModel  # one client (and connection pool) per process
     tutor: Tutor
@@ -64,10 +64,11 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Build every service once, in dependency order (migrations run first)."""
     database = open_database(settings)
-    run_slots = RunSlots(database, settings.MAX_CONCURRENT_RUNS_PER_USER)
+    redis_client = open_redis(settings) if settings.stream_store == "redis" else None
+    run_slots = open_run_caps(settings, database, redis_client)
     course = get_course()
     warm_up()  # the retrieval index: built now rather than inside a learner's first request
-    stream_store = open_stream_store(settings)
+    stream_store = open_stream_store(settings, redis_client)
     model = create_chat_model(settings)
     # The offline model has no structured output: its provider classifies by the rules.
     classifier = IntentClassifier(model, use_model=settings.LLM_PROVIDER != "offline")
@@ -117,28 +118,46 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def open_stream_store(settings: Settings) -> StreamStore:
+def open_redis(settings: Settings):
+    """The process's Redis client on REDIS_URL, for the stream store and the run caps."""
+    # Imported only here: a one-host deployment never loads the Redis client.
+    import redis
+
+    # Bounded per worker: a greenlet waits (at most `timeout`) for a free connection
+    # rather than opening one per stream. Redis away fails fast: a refused connection at
+    # once, an unreachable host after socket_connect_timeout; commands are not retried
+    # (a retry could run a script twice), and the pool replaces connections the server
+    # closed when they are next taken, so service resumes by itself when Redis returns.
+    pool = redis.BlockingConnectionPool.from_url(
+        settings.REDIS_URL,
+        max_connections=settings.REDIS_MAX_CONNECTIONS,
+        timeout=5,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+    )
+    return redis.Redis(connection_pool=pool)
+
+
+def open_run_caps(settings: Settings, database: Database, redis_client) -> RunCaps:
+    """MAX_CONCURRENT_RUNS_PER_USER where the stream store is: Redis, else the database."""
+    cap = settings.MAX_CONCURRENT_RUNS_PER_USER
+    if redis_client is not None:
+        from backend.app.streaming.redis import RedisRunCaps
+
+        return RedisRunCaps(redis_client, cap, prefix=f"{settings.REDIS_KEY_PREFIX}caps:")
+    return RunSlots(database, cap)
+
+
+def open_stream_store(settings: Settings, redis_client=None) -> StreamStore:
     """The stream store STREAM_STORE names: SQLite in DATA_DIR (one host) or Redis."""
     limits = {
         "max_events": settings.STREAM_RUN_MAX_EVENTS,
         "retention_seconds": settings.STREAM_RUN_RETENTION_SECONDS,
     }
     if settings.stream_store == "redis":
-        # Imported only here: a one-host deployment never loads the Redis client.
-        import redis
-
         from backend.app.streaming.redis import RedisStreamStore
 
-        # Bounded per worker: a greenlet waits for a free connection rather than opening
-        # one per stream.
-        pool = redis.BlockingConnectionPool.from_url(
-            settings.REDIS_URL,
-            max_connections=settings.REDIS_MAX_CONNECTIONS,
-            timeout=5,
-            socket_connect_timeout=2,
-            socket_timeout=5,
-        )
-        client = redis.Redis(connection_pool=pool)
+        client = redis_client if redis_client is not None else open_redis(settings)
         return RedisStreamStore(client, prefix=f"{settings.REDIS_KEY_PREFIX}stream:", **limits)
     return SqliteStreamStore(settings.DATA_DIR / "streams.db", **limits)
 
