@@ -1,4 +1,4 @@
-"""The LangGraph checkpointer at CHECKPOINT_URL: SQLite by default, Postgres accepted."""
+"""The LangGraph checkpointer at CHECKPOINT_URL: SQLite by default, or a pooled Postgres."""
 
 from __future__ import annotations
 
@@ -9,14 +9,30 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from backend.app.config import ConfigError, Settings
 from backend.app.observability.redaction import url_without_password
+from backend.app.storage.postgres import (
+    CHECKPOINT_SETUP_LOCK_KEY,
+    CONNECT_TIMEOUT_SECONDS,
+    advisory_lock,
+    is_postgres_url,
+    libpq_url,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 3000
+
+# The saver serialises its queries behind one lock per process, so a few connections are
+# plenty; the pool is there to replace the ones a database restart breaks.
+POSTGRES_POOL_MIN_SIZE = 1
+POSTGRES_POOL_MAX_SIZE = 4
+# How long a request waits for a working connection before it fails (database down).
+POSTGRES_POOL_TIMEOUT_SECONDS = 5
+# How long start-up waits for the first connection.
+POSTGRES_OPEN_TIMEOUT_SECONDS = 10
 
 
 def create_checkpointer(settings: Settings) -> BaseCheckpointSaver:
     """A ready-to-use saver; its tables are created when missing."""
     url = settings.CHECKPOINT_URL or f"sqlite:///{(settings.DATA_DIR / 'checkpoints.db').resolve()}"
-    if url.startswith(("postgres://", "postgresql://")):
+    if is_postgres_url(url):
         return _postgres(url)
     if url.startswith("sqlite:///"):
         return _sqlite(Path(url.removeprefix("sqlite:///")))
@@ -44,10 +60,35 @@ def _sqlite(path: Path) -> BaseCheckpointSaver:
 
 def _postgres(url: str) -> BaseCheckpointSaver:
     from langgraph.checkpoint.postgres import PostgresSaver
-    from psycopg import Connection
     from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
 
-    connection = Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
-    saver = PostgresSaver(connection)
-    saver.setup()
+    pool = ConnectionPool(
+        libpq_url(url),
+        min_size=POSTGRES_POOL_MIN_SIZE,
+        max_size=POSTGRES_POOL_MAX_SIZE,
+        timeout=POSTGRES_POOL_TIMEOUT_SECONDS,
+        # Each connection is checked when handed out: one a restart closed is replaced
+        # instead of failing the request.
+        check=ConnectionPool.check_connection,
+        kwargs={
+            "autocommit": True,
+            # No server-side prepared statements: they do not survive a reconnect (nor
+            # a transaction-pooling proxy).
+            "prepare_threshold": 0,
+            "row_factory": dict_row,
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        },
+        name="checkpoints",
+        open=False,
+    )
+    try:
+        pool.open(wait=True, timeout=POSTGRES_OPEN_TIMEOUT_SECONDS)
+        saver = PostgresSaver(pool)
+        # Hosts starting together on a fresh database would race creating the tables.
+        with advisory_lock(url, CHECKPOINT_SETUP_LOCK_KEY):
+            saver.setup()
+    except BaseException:
+        pool.close()  # its background workers would otherwise keep reconnecting
+        raise
     return saver

@@ -12,11 +12,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.app.config import ConfigError, Settings
 from backend.app.observability.redaction import redact, url_without_password
+from backend.app.storage.postgres import CONNECT_TIMEOUT_SECONDS, is_postgres_url, sqlalchemy_url
 from backend.app.storage.wal import WalEraser
 
 # SQLite waits at most this long for a lock: a blocking wait stalls every greenlet of the
 # worker, so keep it short and let the request fail instead.
 SQLITE_BUSY_TIMEOUT_MS = 3000
+
+# Connections per worker process to a server database: greenlets wait for a free one (at
+# most POOL_TIMEOUT_SECONDS) rather than opening one each.
+POOL_SIZE = 5
+POOL_MAX_OVERFLOW = 10
+POOL_TIMEOUT_SECONDS = 10
 
 
 class Database:
@@ -54,6 +61,8 @@ class Database:
 
 
 def _create_engine(url: str) -> Engine:
+    if is_postgres_url(url):
+        return _postgres_engine(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
@@ -72,6 +81,20 @@ def _create_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    # The pre-ping finds connections a database restart closed; SQLAlchemy then drops the
+    # whole pool and reconnects, so the app recovers without a restart. The connect
+    # timeout makes a request fail fast while the database is down.
+    return create_engine(
+        sqlalchemy_url(url),
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_MAX_OVERFLOW,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
 
 
 def open_database(settings: Settings) -> Database:
