@@ -1,8 +1,8 @@
 """The error handlers: every exception, expected or not, answered in the one error shape.
 
 They live at the entry layer because they map failures of the layers below (the model,
-the rate limiter) to HTTP; `errors.py` keeps only APIError and the shape, so any layer
-can raise it.
+the rate limiter, an engine that is down) to HTTP; `errors.py` keeps only APIError and
+the shape, so any layer can raise it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from werkzeug.exceptions import HTTPException
 from backend.app.errors import STATUS_CODES, APIError, error_response
 from backend.app.extensions import limiter
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
+from backend.app.storage.unavailable import (
+    failure_summary,
+    unavailable_engine,
+    unavailable_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,5 +65,10 @@ def _model_unavailable(exc: ModelUnavailable):
 
 
 def _unexpected(exc: Exception):
+    engine = unavailable_engine(exc)
+    if engine is not None:
+        # Redis or Postgres away is expected to happen: one line, no traceback (DESIGN 4.4).
+        log.warning("The %s is unavailable: %s", engine, failure_summary(exc))
+        return error_response(APIError(503, "UPSTREAM_UNAVAILABLE", unavailable_message(engine)))
     log.exception("Unhandled error while serving the request")
     return error_response(APIError(500, "INTERNAL_ERROR"))

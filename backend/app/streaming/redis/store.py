@@ -47,3 +47,7 @@ class RedisStreamStore(
         self.retention_seconds = retention_seconds
         # This instance stands for its worker wherever counts are kept per worker.
         self._worker = uuid.uuid4().hex
+
+    def ping(self) -> None:
+        """Raise if Redis does not answer."""
+        self._redis.ping()

@@ -40,3 +40,7 @@ class SqliteStreamStore(
         self.retention_seconds = retention_seconds
         # This instance stands for its worker wherever counts are kept per worker.
         self._worker = uuid.uuid4().hex
+
+    def ping(self) -> None:
+        """Raise if the store file cannot be read."""
+        self._db.read("SELECT 1", ())
