@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.support.live_server",
     "tests.support.dynamodb_local",
     "tests.support.redis_server",
+    "tests.support.cluster",
     "tests.support.postgres_server",
 ]
 
