@@ -6,6 +6,7 @@ backend stand for two workers (or hosts).
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -148,6 +149,36 @@ def test_finished_runs_are_dropped_after_their_retention(backend):
     store.create_run("new", "alice", "theory", lease_seconds=30)
     assert store.run_info("old") is None and store.read("old", 0) == []
     assert store.run_info("running") is not None and store.run_info("new") is not None
+
+
+def test_read_many_gives_each_run_its_events_after_its_cursor(store, other):
+    for run_id in ("one", "two", "quiet"):
+        store.create_run(run_id, "alice", "theory", lease_seconds=30)
+    for n in range(3):
+        store.append("one", {"type": "token", "n": n})
+    store.append("two", {"type": "token", "n": 0})
+
+    found = other.read_many({"one": 1, "two": 0, "quiet": 0, "unknown": 0})
+
+    assert found == {
+        "one": [(2, {"type": "token", "n": 1}), (3, {"type": "token", "n": 2})],
+        "two": [(1, {"type": "token", "n": 0})],
+    }
+    assert other.read_many({"one": 3}) == {} and other.read_many({}) == {}
+
+
+def test_read_many_waits_for_the_first_event_of_any_run(store, other):
+    for run_id in ("one", "two"):
+        store.create_run(run_id, "alice", "theory", lease_seconds=30)
+    started = time.monotonic()
+    assert other.read_many({"one": 0, "two": 0}, wait_seconds=0.2) == {}
+    assert time.monotonic() - started >= 0.15  # it waited
+
+    threading.Timer(0.1, store.append, ("two", {"type": "token"})).start()
+    started = time.monotonic()
+    found = other.read_many({"one": 0, "two": 0}, wait_seconds=3)
+    assert found == {"two": [(1, {"type": "token"})]}
+    assert time.monotonic() - started < 4  # woken by the event, not by the timeout
 
 
 # --- leases and cancel marks -------------------------------------------------------

@@ -69,6 +69,17 @@ class RunLog(Protocol):
         """Events with seq > after_seq, in order."""
         ...
 
+    def read_many(
+        self, cursors: dict[str, int], wait_seconds: float = 0.0
+    ) -> dict[str, list[tuple[int, dict]]]:
+        """The events after each run's cursor, for many runs in one read.
+
+        Waits up to `wait_seconds` for at least one event of any of them (the one reader
+        per process follows every run its subscribers watch this way). Only runs with new
+        events are in the answer.
+        """
+        ...
+
     def run_info(self, run_id: str) -> RunInfo | None:
         """The run's owner and status, or None for an unknown (or expired) run."""
         ...

@@ -9,6 +9,11 @@ in its own process, which are woken at once and read no store per event. The wat
 on cancel it kills the producer, which unwinds the model stream (closing the upstream
 HTTP request) wherever it is blocked. A run that passes its deadline is stopped the same
 way. The runner knows the store only by its Protocols (protocols.py).
+
+Runs produced elsewhere are followed by the process's one LiveReader (live_reader.py).
+A run whose producer's lease lapsed (its worker or host died) is handed to the takeover
+its kind registered (`on_lapse_of`), which continues it here with `resume`; a worker
+that is stopping hands its own runs over at once (`hand_over`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import gevent
 from gevent.lock import Semaphore
@@ -26,9 +32,10 @@ from backend.app.streaming.batch_writer import BatchWriter
 from backend.app.streaming.deadline import RunDeadlineExceeded, deadline_timer
 from backend.app.streaming.events import STREAM_COMPLETE, is_terminal, stream_error
 from backend.app.streaming.idle import wait_for_idle_loop
+from backend.app.streaming.live_reader import LiveReader
 from backend.app.streaming.protocols import StreamStore
 from backend.app.streaming.records import RunLogFull
-from backend.app.streaming.runs import LeaseHook, LocalRun, RunCancelled, RunResult
+from backend.app.streaming.runs import HandOver, LeaseHook, LocalRun, RunCancelled, RunResult
 from backend.app.streaming.text_events import HeldText
 from backend.app.streaming.watcher import Watcher
 
@@ -62,6 +69,14 @@ class Runner:
         self._end_work = Semaphore(1)
         self._writer = BatchWriter(store, self._local)
         self._watcher = Watcher(store, store, self._local, lease_seconds)
+        self._takeovers: dict[str, Callable[[str], None]] = {}  # run kind -> its takeover
+        self.stopping = False  # the worker is stopping: it takes no run over
+        self.reader = LiveReader(
+            store,
+            is_local=self.is_local,
+            on_lapse=self.take_over_lapsed,
+            subscription_ttl=lease_seconds,
+        )
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -74,35 +89,79 @@ class Runner:
         on_done: Callable[[RunResult], None],
         *,
         lease_hook: LeaseHook | None = None,
+        next_seq: int = 1,
     ) -> gevent.Greenlet:
-        """Run `produce()` in a new greenlet; its events go to the run log as they come."""
+        """Run `produce()` in a new greenlet; its events go to the run log as they come.
+
+        `next_seq` > 1 continues a run another worker started (a takeover): its events
+        are numbered after those already in the log.
+        """
         deadline_at = None
         if self.deadline_seconds is not None:
             deadline_at = time.monotonic() + self.deadline_seconds
         local = LocalRun(lease_hook, HeldText(self.store.max_events, deadline_at))
+        local.next_seq, local.base_seq = next_seq, next_seq - 1
         self._local[run_id] = local
         local.producer = gevent.spawn(self._produce, run_id, produce, on_done)
         self._watcher.ensure_running()
         return local.producer
 
+    def on_lapse_of(self, kind: str, take_over: Callable[[str], None]) -> None:
+        """Have `take_over(run_id)` continue the runs of `kind` whose producer is gone."""
+        self._takeovers[kind] = take_over
+
+    def take_over_lapsed(self, run_id: str) -> bool:
+        """Give a run whose lease lapsed to its kind's takeover; False when it has none."""
+        if self.stopping or self.is_local(run_id):
+            return True  # ours is alive (or about to be handed on): nothing to take
+        info = self.store.run_info(run_id)
+        take_over = self._takeovers.get(info.kind) if info is not None else None
+        if take_over is None:
+            return False
+        take_over(run_id)
+        return True
+
+    def hand_over(self) -> list[str]:
+        """Stop producing every local run without ending it, for another worker to continue.
+
+        For a worker that is stopping (SIGTERM): each producer stores what it has, lets
+        its lease lapse at once and exits, so a takeover starts within moments instead
+        of after the lease.
+        """
+        self.stopping = True
+        handed = []
+        for run_id, local in list(self._local.items()):
+            if local.producing and local.producer is not None:
+                local.producing = False
+                local.producer.kill(HandOver(), block=False)
+                handed.append(run_id)
+        return handed
+
+    @contextmanager
+    def watching(self, run_id: str, after_seq: int) -> Iterator[None]:
+        """Follow the run for one subscriber (through the process's one live reader)."""
+        self.reader.join(run_id, after_seq)
+        try:
+            yield
+        finally:
+            self.reader.leave(run_id)
+
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
         deadline = time.monotonic() + timeout
         while True:
-            events = self._read(run_id, after_seq)
+            local = self._local.get(run_id)
             remaining = deadline - time.monotonic()
+            if local is None:  # produced by another worker or host, or ended
+                return self.reader.wait(run_id, after_seq, max(0.0, remaining))
+            events = self._read_local(run_id, local, after_seq)
             if events or remaining <= 0:
                 return events
-            local = self._local.get(run_id)
-            if local is not None:
-                local.wakeup.wait(min(remaining, 1.0))
-            else:
-                gevent.sleep(min(remaining, 0.05))  # produced by another worker: poll
+            local.wakeup.wait(min(remaining, 1.0))
 
-    def _read(self, run_id: str, after_seq: int) -> list[tuple[int, dict]]:
-        """From memory while this process produces the run, else from the store."""
-        local = self._local.get(run_id)
-        if local is None:
+    def _read_local(self, run_id: str, local: LocalRun, after_seq: int) -> list[tuple[int, dict]]:
+        """From memory while this process produces the run (the store for what came before)."""
+        if after_seq < local.base_seq:
             return self.store.read(run_id, after_seq)
         start = bisect.bisect_right(local.events, after_seq, key=lambda item: item[0])
         return local.events[start:]
@@ -138,6 +197,8 @@ class Runner:
             self._conclude(
                 result, "failed", stream_error("GENERATION_FAILED", str(passed)), on_done
             )
+        except HandOver:
+            self._let_lease_lapse(run_id)
         except RunCancelled:
             self._conclude(
                 result, "cancelled", stream_error("CANCELLED", "The run was stopped."), on_done
@@ -167,6 +228,15 @@ class Runner:
             self._writer.forget(run_id, local)
             local.wakeup.set()
             local.wakeup.clear()
+
+    def _let_lease_lapse(self, run_id: str) -> None:
+        """Store what a handed-over run produced, then end its lease now (no terminal)."""
+        local = self._local[run_id]
+        with contextlib.suppress(RunLogFull):
+            self._writer.queue_held(run_id, local, force=True)
+        self._writer.flush()
+        self.store.renew_leases([run_id], -self.lease_seconds)
+        log.info("Handed run %s over (the worker is stopping)", run_id[:12])
 
     def _deadline_timer(self) -> contextlib.AbstractContextManager:
         """The run's deadline, if the runner has one, as a timer in the producer's greenlet."""

@@ -19,6 +19,10 @@ class RunCancelled(BaseException):
     """
 
 
+class HandOver(BaseException):
+    """Raised inside a producer whose worker is stopping: another worker continues the run."""
+
+
 @dataclass
 class RunResult:
     """How a run ended, handed to its on_done callback."""
@@ -56,6 +60,7 @@ class LocalRun:
     renewed_at: float = field(default_factory=time.monotonic)
     events: list[tuple[int, dict]] = field(default_factory=list)  # every event stored so far
     next_seq: int = 1
+    base_seq: int = 0  # `events` starts after this seq (a run taken over from another worker)
     producing: bool = True  # False once concluding: a cancel must not interrupt on_done
     finished_elsewhere: bool = False  # a reaper ended the run: the producer stops
     write_error: Exception | None = None  # its events could not be stored

@@ -12,6 +12,7 @@ from backend.app.streaming.runner import Runner
 log = logging.getLogger(__name__)
 
 ABORTED = stream_error("RUN_ABORTED", "The run stopped unexpectedly.")
+LOST = stream_error("STORE_UNAVAILABLE", "This stream's events are no longer available.")
 
 
 def subscribe_sse(
@@ -28,10 +29,17 @@ def subscribe_sse(
     no ticket, only its hash (the run id).
 
     An empty wait writes `: ping` (keeps proxies open and reveals dead clients). A run
-    whose producer stopped renewing its lease (its worker died) is finished here with
+    whose producer stopped renewing its lease (its worker died) is handed to its
+    takeover (Runner.take_over_lapsed); a kind without one is finished here with
     RUN_ABORTED, so no subscriber waits forever; `on_abort(run_id)` then wraps it up, in
-    place of the producer's own completion handler that died with it.
+    place of the producer's own completion handler that died with it. A run the store no
+    longer has ends with STORE_UNAVAILABLE (no id).
     """
+    with runner.watching(run_id, after_seq):
+        yield from _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket)
+
+
+def _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket) -> Iterator[str]:
     last = after_seq
     while True:
         events = runner.wait(run_id, last, timeout=heartbeat)
@@ -50,10 +58,13 @@ def subscribe_sse(
             continue
         info = runner.store.run_info(run_id)
         if info is None:
-            return  # retention removed it; nothing more will come
+            # Retention removed it, or the store lost it (a Redis restart): say so.
+            yield sse_event(None, LOST)
+            return
         if info.finished:
             continue  # the terminal event landed after our read
-        if info.lease_expired and abort_run(runner, run_id, on_abort):
+        taken = info.lease_expired and runner.take_over_lapsed(run_id)
+        if info.lease_expired and not taken and abort_run(runner, run_id, on_abort):
             continue  # the terminal event is in the log now
         yield sse_comment("ping")
 

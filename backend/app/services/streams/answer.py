@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from backend.app.domain.tickets import StreamTicket
 from backend.app.services.streams.answer_events import produce_answer_events
 from backend.app.services.streams.base import TicketStreamService, session_status
+from backend.app.services.streams.takeover_events import continue_answer_events
 from backend.app.streaming.runner import RunResult
 
 
@@ -29,6 +30,11 @@ class AnswerStreamService(TicketStreamService):
     def produce(self, ticket: StreamTicket) -> Iterator[dict]:
         """The answer's events."""
         return produce_answer_events(self.qna.context_of(ticket), self.qna.model)
+
+    def continue_run(self, ticket: StreamTicket, logged: list[dict]) -> Iterator[dict]:
+        """The rest of the answer after the text another worker delivered."""
+        context = self.qna.context_of(ticket)
+        return continue_answer_events(context, self.qna.model, logged, context.sources())
 
     def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Append the question and the answer (or what was delivered) to the conversation."""

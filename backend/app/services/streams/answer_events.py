@@ -53,4 +53,5 @@ def produce_answer_events(context: QnAContext, model) -> Iterator[dict]:
         "sources": context.sources(),
         "elapsed_ms": round((time.monotonic() - started) * 1000),
         "usage": stats.usage,
+        "taken_over": False,  # True only when another worker or host continued the run
     }

@@ -7,7 +7,10 @@ worker died. A subclass says what its run produces and how its outcome is record
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import socket
 from collections.abc import Iterator
 
 from flask_jwt_extended import decode_token
@@ -23,6 +26,7 @@ from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, 
 log = logging.getLogger("backend.app.streams")
 
 INVALID = ("INVALID_SESSION", "This stream is not available.")
+TOO_MANY = ("RATE_LIMITED", "This stream already has as many viewers as it may have.")
 
 
 def session_status(outcome: str) -> str:
@@ -53,11 +57,18 @@ class TicketStreamService:
         self.run_slots = run_slots
         self.settings = settings
         self.cancelled_early = stream_error("CANCELLED", self.cancelled_message)
+        # Who continues a run after a lapse: this process, on this host.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        runner.on_lapse_of(self.kind, self.take_over)
 
     # What a subclass provides.
 
     def produce(self, ticket: StreamTicket) -> Iterator[dict]:
         """The run's events: stream_start (without the ticket), content, one terminal event."""
+        raise NotImplementedError
+
+    def continue_run(self, ticket: StreamTicket, logged: list[dict]) -> Iterator[dict]:
+        """The rest of a run after its `logged` events, for a takeover (DESIGN 4.4)."""
         raise NotImplementedError
 
     def record(self, ticket: StreamTicket, result: RunResult) -> None:
@@ -102,10 +113,25 @@ class TicketStreamService:
         return self._subscribe(run_id, 0, ticket)
 
     def _subscribe(self, run_id: str, after: int, ticket: str) -> Iterator[str]:
+        """Follow the run, counted against STREAM_MAX_SUBSCRIBERS_PER_RUN while it lasts."""
+        limit = self.settings.STREAM_MAX_SUBSCRIBERS_PER_RUN
+        if not self.store.join(run_id, limit, self.settings.STREAM_RUN_LEASE_SECONDS):
+            return iter([refusal_sse(*TOO_MANY)])
         heartbeat = self.settings.SSE_HEARTBEAT_SECONDS
-        return subscribe_sse(
+        events = subscribe_sse(
             self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted, ticket=ticket
         )
+        return self._counted(run_id, events)
+
+    def _counted(self, run_id: str, events: Iterator[str]) -> Iterator[str]:
+        """The subscription's events; it stops counting when it ends or its client leaves."""
+        try:
+            yield from events
+        finally:
+            try:
+                self.store.leave(run_id)
+            except Exception:  # its lease lapses by itself
+                log.warning("Could not uncount a subscriber of run %s", run_id[:12])
 
     def _wrap_up_aborted(self, run_id: str) -> None:
         """Record a run whose worker died, with what it delivered."""
@@ -116,9 +142,44 @@ class TicketStreamService:
             self._on_done(ticket, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
 
     def reap_lapsed_runs(self) -> None:
-        """End runs whose worker died even if nobody is subscribed to them."""
+        """Continue runs whose worker died even if nobody is subscribed to them."""
         for run_id in self.store.lapsed_runs(self.kind):
-            abort_run(self.runner, run_id, self._wrap_up_aborted)
+            self.runner.take_over_lapsed(run_id)
+
+    def take_over(self, run_id: str) -> None:
+        """Continue a run whose producer's lease lapsed, from what it delivered (DESIGN 4.4).
+
+        Of every worker and host that notices the lapse, the one whose takeover claim wins
+        continues the run: its events are numbered after the logged ones, and it ends the
+        run as its producer would have (saving the lesson, freeing the run slot).
+        """
+        info = self.store.run_info(run_id)
+        if info is None or info.finished or not info.lease_expired:
+            return
+        logged = self.store.read(run_id, 0)
+        last_seq = logged[-1][0] if logged else 0
+        lease = self.settings.STREAM_RUN_LEASE_SECONDS
+        # One winner per lapse: the lapse is named by what the log held when it lapsed.
+        if not self.store.claim_takeover(run_id, self.holder, f"after:{last_seq}", lease):
+            return
+        meta = self.store.run_meta(run_id)
+        if not meta:
+            abort_run(self.runner, run_id, None)
+            return
+        self.store.renew_leases([run_id], lease)
+        ticket = StreamTicket.model_validate(meta)
+        delivered = [event for _, event in logged]
+        log.info("stream kind=%s run=%s taken over after seq %d", self.kind, run_id[:12], last_seq)
+        STREAMS_ACTIVE.labels(self.kind).inc()
+        self.runner.start(
+            run_id,
+            lambda: self.continue_run(ticket, delivered),
+            lambda result: self._on_done(
+                ticket, dataclasses.replace(result, events=delivered + result.events)
+            ),
+            lease_hook=LeaseHook(self._renew_slots, ticket.slot_id),
+            next_seq=last_seq + 1,
+        )
 
     def cancel(self, ticket: str, user_id: str) -> None:
         """Stop the run (or the ticket before its run starts); 404 for anyone but the owner."""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from backend.app.domain.tickets import StreamTicket
 from backend.app.services.streams.base import TicketStreamService, session_status
 from backend.app.services.streams.lesson_events import produce_lesson_events
+from backend.app.services.streams.takeover_events import continue_lesson_events
 from backend.app.streaming.runner import RunResult
 from backend.app.tools.content.lesson_context import LessonContext
 
@@ -35,6 +36,11 @@ class LessonStreamService(TicketStreamService):
         """The lesson's events, with its fallbacks."""
         context = LessonContext.model_validate(ticket.context)
         return produce_lesson_events(context, self.educator.model)
+
+    def continue_run(self, ticket: StreamTicket, logged: list[dict]) -> Iterator[dict]:
+        """The rest of the lesson after the blocks another worker delivered."""
+        context = LessonContext.model_validate(ticket.context)
+        return continue_lesson_events(context, self.educator.model, logged)
 
     def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Commit the lesson (or what was delivered) to the session."""

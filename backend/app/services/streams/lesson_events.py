@@ -92,4 +92,5 @@ def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
         "elapsed_ms": round((time.monotonic() - started) * 1000),
         "usage": stats.usage,
         "skipped_blocks": stats.blocks.skipped,
+        "taken_over": False,  # True only when another worker or host continued the run
     }

@@ -140,6 +140,24 @@ class RedisRunLog(RedisParts):
             (int(entry_id.split(b"-")[0]), json.loads(data[b"d"])) for entry_id, data in entries
         ]
 
+    def read_many(
+        self, cursors: dict[str, int], wait_seconds: float = 0.0
+    ) -> dict[str, list[tuple[int, dict]]]:
+        """Events after each run's cursor: one XREAD over every run, blocking up to
+        `wait_seconds` until any of them has a new event."""
+        if not cursors:
+            return {}
+        streams = {self._key("events", run_id): f"{after}-0" for run_id, after in cursors.items()}
+        block = round(wait_seconds * 1000) if wait_seconds > 0 else None
+        answer = self._redis.xread(streams, block=block) or []
+        prefix = len(self._key("events", ""))
+        found: dict[str, list[tuple[int, dict]]] = {}
+        for key, entries in answer:
+            found[key.decode()[prefix:]] = [
+                (int(entry_id.split(b"-")[0]), json.loads(data[b"d"])) for entry_id, data in entries
+            ]
+        return found
+
     def run_info(self, run_id: str) -> RunInfo | None:
         """The run's owner and status, or None for an unknown (or expired) run."""
         owner, kind, status, last_seq, lease, cancel = self._redis.hmget(

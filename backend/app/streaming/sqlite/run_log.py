@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 import time
 
+import gevent
+
 from backend.app.streaming.records import RunInfo, RunLogFull
 from backend.app.streaming.sqlite.connection import SqliteTables
+
+# How often the reader looks for new events of runs produced by other workers.
+READ_POLL_SECONDS = 0.05
+# Runs per query (two bound values each, well under SQLite's limit on variables).
+READ_MANY_CHUNK = 400
 
 
 class SqliteRunLog(SqliteTables):
@@ -122,6 +129,34 @@ class SqliteRunLog(SqliteTables):
             (run_id, after_seq),
         )
         return [(seq, json.loads(data)) for seq, data in rows]
+
+    def read_many(
+        self, cursors: dict[str, int], wait_seconds: float = 0.0
+    ) -> dict[str, list[tuple[int, dict]]]:
+        """Events after each run's cursor, one query per poll; polls until one arrives.
+
+        SQLite cannot notify: the reader polls every READ_POLL_SECONDS, for every run at
+        once, instead of each subscriber polling on its own.
+        """
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            found: dict[str, list[tuple[int, dict]]] = {}
+            items = list(cursors.items())
+            for start in range(0, len(items), READ_MANY_CHUNK):
+                chunk = items[start : start + READ_MANY_CHUNK]
+                values = ",".join("(?, ?)" for _ in chunk)
+                rows = self._read(
+                    f"WITH wanted(run_id, after) AS (VALUES {values}) "  # placeholders only
+                    "SELECT e.run_id, e.seq, e.data FROM wanted JOIN run_events e "
+                    "ON e.run_id = wanted.run_id AND e.seq > wanted.after "
+                    "ORDER BY e.run_id, e.seq",
+                    [value for pair in chunk for value in pair],
+                )
+                for run_id, seq, data in rows:
+                    found.setdefault(run_id, []).append((seq, json.loads(data)))
+            if found or time.monotonic() >= deadline:
+                return found
+            gevent.sleep(min(READ_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
 
     def run_info(self, run_id: str) -> RunInfo | None:
         """The run's owner and status, or None for an unknown (or expired) run."""
