@@ -15,6 +15,7 @@ from backend.app.errors import APIError
 from backend.app.extensions import limiter, spec
 from backend.app.observability.metrics import render_metrics
 from backend.app.services.container import services
+from backend.app.storage.unavailable import DATABASE, STREAM_STORE, failure_summary
 from backend.app.version import VERSION
 
 bp = Blueprint("system", __name__)
@@ -49,13 +50,31 @@ def healthz():
     resp=documented(200, envelope("ReadyResponse", Status), errors=(503,)), tags=["system"]
 )
 def readyz():
-    """Readiness: the database answers."""
-    try:
-        services().database.ping()
-    except Exception:
-        log.exception("Readiness check failed: database unavailable")
-        raise APIError(503, "UPSTREAM_UNAVAILABLE", "The database is unavailable.") from None
+    """Readiness: the database and the stream store answer.
+
+    503 UPSTREAM_UNAVAILABLE names those that do not (with Redis, the stream store is
+    Redis); the probe is ready again as soon as they answer, without a restart.
+    """
+    built = services()
+    engines = {DATABASE: built.database.ping, STREAM_STORE: built.stream_store.ping}
+    down = [engine for engine, ping in engines.items() if not _answers(engine, ping)]
+    if down:
+        verb = "is" if len(down) == 1 else "are"
+        message = f"Not ready: the {' and the '.join(down)} {verb} unavailable."
+        raise APIError(503, "UPSTREAM_UNAVAILABLE", message)
     return ok({"status": "ready"})
+
+
+def _answers(engine: str, ping) -> bool:
+    """Whether `ping` returns; a failure is logged in one line (the probe runs often)."""
+    try:
+        ping()
+    except Exception as exc:
+        log.warning(
+            "Readiness check failed: the %s is unavailable: %s", engine, failure_summary(exc)
+        )
+        return False
+    return True
 
 
 @bp.get("/api/v1/meta")

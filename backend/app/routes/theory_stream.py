@@ -6,6 +6,9 @@ Both kinds share the ticket machinery (services/streams/base.py): the ticket is 
 credential, since a native EventSource sends no headers.
 """
 
+import logging
+import re
+
 from flask import Blueprint, current_app, request
 from flask_jwt_extended import current_user, jwt_required
 
@@ -17,6 +20,14 @@ from backend.app.extensions import spec
 from backend.app.routes.learning.schemas import StreamHeaders
 from backend.app.services.container import services
 from backend.app.services.streams.base import TicketStreamService
+from backend.app.storage.unavailable import (
+    failure_summary,
+    unavailable_engine,
+    unavailable_message,
+    until_engine_fails,
+)
+from backend.app.streaming.events import stream_error
+from backend.app.streaming.framing import sse_event
 from backend.app.streaming.socket_options import prepare_stream_socket
 
 SSE_HEADERS = {
@@ -26,6 +37,10 @@ SSE_HEADERS = {
 }
 
 bp = Blueprint("theory_stream", __name__, url_prefix="/api/v1/learning")
+log = logging.getLogger(__name__)
+
+# The data line of a terminal event (framing puts `type` first in compact JSON).
+_TERMINAL = re.compile(r'^data: \{"type":"stream_(complete|error)"', re.MULTILINE)
 
 
 def _service(kind: str) -> TicketStreamService:
@@ -63,12 +78,26 @@ def _sse(kind: str, temp_id: str):
         return "", 200, SSE_HEADERS
     settings = current_app.config["SETTINGS"]
     prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
-    body = _service(kind).open(
-        temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
-    )
+    try:
+        body = _service(kind).open(
+            temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
+        )
+    except Exception as exc:
+        engine = unavailable_engine(exc)
+        if engine is None:
+            raise
+        # The ticket could not even be looked at: one refusal, as for any refused stream.
+        log.warning("Stream refused: the %s is unavailable: %s", engine, failure_summary(exc))
+        return iter([_store_unavailable(engine)]), 200, SSE_HEADERS
+    body = until_engine_fails(body, _store_unavailable, lambda chunk: bool(_TERMINAL.search(chunk)))
     # A (body, status, headers) tuple, not a Response: spectree would read a Response's
     # whole body after the view (see problems/generate-stream).
     return body, 200, SSE_HEADERS
+
+
+def _store_unavailable(engine: str) -> str:
+    """The `stream_error STORE_UNAVAILABLE` (no id) a stream gets when an engine is down."""
+    return sse_event(None, stream_error("STORE_UNAVAILABLE", unavailable_message(engine)))
 
 
 def _cancel(kind: str, temp_id: str):

@@ -51,6 +51,7 @@ class Services:
     course: Course
     model: BaseChatModel  # one client (and connection pool) per process
     tutor: Tutor
+    stream_store: StreamStore  # tickets, run logs and run coordination (SQLite or Redis)
     sessions: SessionRepository
     turns: LearningTurns
     session_views: SessionViews
@@ -97,6 +98,7 @@ def build_services(settings: Settings) -> Services:
         course=course,
         model=model,
         tutor=tutor,
+        stream_store=stream_store,
         sessions=sessions,
         turns=LearningTurns(
             tutor=tutor, course=course, sessions=sessions, run_slots=run_slots, settings=settings

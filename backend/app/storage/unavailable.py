@@ -12,7 +12,11 @@ never loads them pays nothing for this.
 from __future__ import annotations
 
 import importlib
+import logging
+from collections.abc import Callable, Iterator
 from functools import cache
+
+log = logging.getLogger(__name__)
 
 STREAM_STORE = "stream store"
 DATABASE = "database"
@@ -49,6 +53,34 @@ def failure_summary(exc: BaseException) -> str:
     shown = orig if isinstance(orig, BaseException) else exc
     first_line = (str(shown).strip().splitlines() or [""])[0]
     return f"{type(shown).__name__}: {first_line[:200]}"
+
+
+def until_engine_fails(
+    body: Iterator[str], last_words: Callable[[str], str], ended: Callable[[str], bool]
+) -> Iterator[str]:
+    """`body`, ended by `last_words(engine)` rather than a cut connection if an engine fails.
+
+    A stream's body runs after its response began (HTTP 200), so a failure there can no
+    longer be a 503: the client gets the stream's own error event instead, unless a chunk
+    for which `ended` is true already closed the stream (a failure while cleaning up after
+    the terminal event is only logged).
+    """
+    finished = False
+    try:
+        for chunk in body:
+            finished = finished or ended(chunk)
+            yield chunk
+    except Exception as exc:
+        engine = unavailable_engine(exc)
+        if engine is None:
+            raise
+        log.warning("The %s failed during a stream: %s", engine, failure_summary(exc))
+        if not finished:
+            yield last_words(engine)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:  # the client left: stop the body's producer too
+            close()
 
 
 def _classify(exc: BaseException) -> str | None:

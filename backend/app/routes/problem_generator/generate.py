@@ -14,6 +14,8 @@ from backend.app.extensions import spec
 from backend.app.limits import llm_rate_limit
 from backend.app.routes.problem_generator import bp
 from backend.app.services.container import services
+from backend.app.storage.unavailable import unavailable_message, until_engine_fails
+from backend.app.streaming.framing import ndjson_line
 from backend.app.streaming.socket_options import prepare_stream_socket
 
 NDJSON_HEADERS = {
@@ -24,6 +26,8 @@ NDJSON_HEADERS = {
 
 PromptText = trimmed_str(1, 2000)
 AlgorithmType = trimmed_str(1, MAX_ALGORITHM_TYPE_CHARS, single_line=True)
+# The lines that end a problem stream (ndjson_line puts `type` first).
+TERMINAL_LINES = ('{"type":"result"', '{"type":"error"')
 
 
 class GenerateProblemRequest(StrictModel):
@@ -56,10 +60,21 @@ def generate_stream(json: GenerateProblemRequest):
     """Status steps, description tokens and the saved problem, one JSON object per line."""
     settings = current_app.config["SETTINGS"]
     prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
+    # Taking the run slot may find Redis (or the database) down: a 503 before any line.
     lines = services().problem_streams.open(
         current_user.id, json.prompt, json.difficulty, json.algorithm_type
+    )
+    lines = until_engine_fails(
+        lines, _store_unavailable, lambda line: line.startswith(TERMINAL_LINES)
     )
     # A (body, status, headers) tuple, not a Response: spectree reads a Response's whole
     # body (get_data) after the view, which would buffer the stream; a generator body it
     # leaves to Flask, which streams it.
     return lines, 200, NDJSON_HEADERS
+
+
+def _store_unavailable(engine: str) -> str:
+    """The `error` line (DESIGN 4.3) a stream ends with when an engine fails mid-stream."""
+    return ndjson_line(
+        "error", {"code": "STORE_UNAVAILABLE", "message": unavailable_message(engine)}
+    )
