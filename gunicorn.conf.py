@@ -48,12 +48,16 @@ def child_exit(server, worker):
 
 
 def post_worker_init(worker):
-    """Freeze the loaded app's objects out of the garbage collector's reach.
+    """Freeze the loaded app's objects out of the garbage collector's reach, and have the
+    worker hand its streams on when it is stopped (SIGTERM).
 
     Start-up leaves hundreds of thousands of long-lived objects (models, the retrieval
     index); without this every full collection walks them all while streams wait.
     """
     import gc
 
+    from backend.app.web.worker_stop import hand_over_on_stop
+
     gc.collect()
     gc.freeze()
+    hand_over_on_stop(worker)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import time
 import uuid
 
@@ -11,7 +14,7 @@ import pytest
 
 from backend.app.problem_generator.parser import parse_problem
 from tests.fakes.scripts import Script
-from tests.support.live_server import live_server_on_fake, new_user
+from tests.support.live_server import live_server_on_fake, new_user, openai_fake_env
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
@@ -122,3 +125,30 @@ def test_invalid_body_is_422_in_the_error_shape(server):
     assert response.headers["content-type"].startswith("application/json")
     error = response.json()["error"]
     assert error["code"] == "VALIDATION_ERROR" and error["request_id"]
+
+
+def test_a_stopped_worker_ends_its_problem_streams_with_an_error_line(
+    live_server_factory, fake_openai
+):
+    live = live_server_factory(workers=1, env=openai_fake_env(fake_openai))
+    base = live.base_url
+    headers = new_user(base)
+    slow = Script(content=DESCRIPTION, chunk_size=3, chunk_delay=0.05)
+    fake_openai.script(*generation_scripts(slow))
+    (worker,) = subprocess.check_output(["pgrep", "-P", str(live.process.pid)]).split()
+    lines = []
+    with httpx.stream("POST", f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30) as r:
+        for raw in r.iter_lines():
+            lines.append(json.loads(raw))
+            if [line["type"] for line in lines].count("token") == 3:
+                os.kill(int(worker), signal.SIGTERM)
+
+    # Never silently: the stream's last line says the server stopped it.
+    assert lines[-1] == {
+        "type": "error",
+        "payload": {
+            "code": "RUN_ABORTED",
+            "message": "The server is restarting. Try again in a moment.",
+        },
+    }
+    assert "result" not in [line["type"] for line in lines]

@@ -467,14 +467,16 @@ def test_cancel_on_another_worker_stops_the_upstream_request(server, fake):
 # --- a producer whose worker dies ----------------------------------------------------------
 
 
-def kill_the_producer_mid_run(live_server_factory, fake) -> dict:
-    """A slow lesson whose producing worker is SIGKILLed after two blocks were delivered."""
+def kill_the_producer_mid_run(
+    live_server_factory, fake, *, sig: int = signal.SIGKILL, lease: float = 1
+) -> dict:
+    """A slow lesson whose producing worker gets `sig` after two blocks were delivered."""
     fake.set_default(Script(content=LESSON_JSON, chunk_size=SLOW_CHUNK, chunk_delay=SLOW_DELAY))
     live = live_server_factory(
         workers=2,
         env={
             **openai_fake_env(fake),
-            "STREAM_RUN_LEASE_SECONDS": "1",
+            "STREAM_RUN_LEASE_SECONDS": str(lease),
             "SSE_HEARTBEAT_SECONDS": "0.5",
         },
     )
@@ -486,8 +488,15 @@ def kill_the_producer_mid_run(live_server_factory, fake) -> dict:
     assert [item.type for item in first.events] == ["stream_start", "theory_block", "theory_block"]
     producer = request_pid(live, request_id)
     assert producer != live.process.pid
-    os.kill(producer, signal.SIGKILL)
-    return {"live": live, "headers": headers, "session_id": session_id, "url": url, "first": first}
+    os.kill(producer, sig)
+    return {
+        "live": live,
+        "headers": headers,
+        "session_id": session_id,
+        "url": url,
+        "first": first,
+        "signalled_at": time.monotonic(),
+    }
 
 
 def test_a_killed_producers_run_is_continued_by_another_worker(live_server_factory, fake_openai):
@@ -523,6 +532,26 @@ def test_a_taken_over_lesson_is_saved_whole(live_server_factory, fake_openai):
     assert [block["block_id"] for block in view["theory_content"]] == [
         block["block_id"] for block in NUMBERED
     ]
+
+
+def test_a_stopped_worker_hands_its_run_over_without_waiting_for_the_lease(
+    live_server_factory, fake_openai
+):
+    lease = 30.0  # far longer than the handover may take
+    stopped = kill_the_producer_mid_run(
+        live_server_factory, fake_openai, sig=signal.SIGTERM, lease=lease
+    )
+    last_id = stopped["first"].events[-1].id
+    rest = read_events(
+        stopped["url"], {"Last-Event-ID": str(last_id), "Connection": "close"}, timeout=60
+    )
+
+    terminal = rest.events[-1].data
+    assert terminal["type"] == "stream_complete" and terminal["taken_over"] is True, terminal
+    assert blocks_of([item.data for item in stopped["first"].events + rest.events]) == NUMBERED
+    # Continued long before the lease could have lapsed (the handover takes a moment).
+    assert rest.events[-1].at - stopped["signalled_at"] < lease / 2
+    assert "runs handed over" in stopped["live"].log()
 
 
 # --- equal state ---------------------------------------------------------------------------

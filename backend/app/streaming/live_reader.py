@@ -5,9 +5,8 @@ fifty resumes of one run cost a thousand reads a second. Now the subscribers of 
 register here; one greenlet reads the new events of every watched run in one read
 (`RunLog.read_many`: one XREAD on Redis that blocks until any run has news, one query per
 poll on SQLite), keeps a short tail of each run in memory and wakes that run's
-subscribers, who take their events from the tail. The same greenlet notices runs whose
-producer's lease lapsed and hands them to `on_lapse` (a takeover), and renews the
-leases of this process's subscriptions (STREAM_MAX_SUBSCRIBERS_PER_RUN).
+subscribers, who take their events from the tail. The same greenlet renews the leases
+of this process's subscriptions (STREAM_MAX_SUBSCRIBERS_PER_RUN).
 
 A subscriber that joins while the reader is in the middle of a read, or that is behind
 the tail, reads the store itself until the reader has caught up with it.
@@ -31,8 +30,7 @@ log = logging.getLogger(__name__)
 
 # Longest a read waits for news before the reader looks again at what it watches.
 READ_WAIT_SECONDS = 0.1
-# How often the watched runs' leases are checked, and a subscriber polls on its own.
-LAPSE_CHECK_SECONDS = 0.5
+# How often a subscriber the reader does not follow yet polls on its own.
 SELF_POLL_SECONDS = 0.02
 # Events kept per run: subscribers further behind read the store.
 TAIL_EVENTS = 512
@@ -67,12 +65,10 @@ class LiveReader:
         store: StreamStore,
         *,
         is_local: Callable[[str], bool],
-        on_lapse: Callable[[str], None] | None = None,
         subscription_ttl: float = 15.0,
     ) -> None:
         self.store = store
         self._is_local = is_local
-        self.on_lapse = on_lapse
         self.subscription_ttl = subscription_ttl
         # Runs watched by this process's subscribers (in-process bookkeeping only).
         self._runs: dict[str, WatchedRun] = {}
@@ -114,7 +110,7 @@ class LiveReader:
 
     def _follow(self) -> None:
         """While anything is watched: read news for all, wake, check leases."""
-        next_check = next_renewal = time.monotonic()
+        next_renewal = time.monotonic()
         while self._runs:
             try:
                 self._read_once()
@@ -122,9 +118,6 @@ class LiveReader:
                 if now >= next_renewal:
                     next_renewal = now + self.subscription_ttl / 3
                     self.store.renew_subscriptions(self.subscription_ttl)
-                if now >= next_check:
-                    next_check = now + LAPSE_CHECK_SECONDS
-                    self._check_leases()
             except Exception:
                 log.exception("The live reader could not read the stream store")
                 gevent.sleep(RETRY_SECONDS)
@@ -154,14 +147,3 @@ class LiveReader:
                 run.base = run.events[0][0] - 1
             run.wakeup.set()
             run.wakeup.clear()
-
-    def _check_leases(self) -> None:
-        """Hand the watched runs whose producer's lease lapsed to the takeover."""
-        if self.on_lapse is None:
-            return
-        for run_id, run in list(self._runs.items()):
-            if run.finished or self._is_local(run_id):
-                continue
-            info = self.store.run_info(run_id)
-            if info is not None and not info.finished and info.lease_expired:
-                gevent.spawn(self.on_lapse, run_id)

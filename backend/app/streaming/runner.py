@@ -12,8 +12,8 @@ way. The runner knows the store only by its Protocols (protocols.py).
 
 Runs produced elsewhere are followed by the process's one LiveReader (live_reader.py).
 A run whose producer's lease lapsed (its worker or host died) is handed to the takeover
-its kind registered (`on_lapse_of`), which continues it here with `resume`; a worker
-that is stopping hands its own runs over at once (`hand_over`).
+its kind registered (takeovers.py), which continues it here with `start(next_seq=...)`;
+a worker that is stopping hands its own runs over at once (`hand_over`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from backend.app.streaming.live_reader import LiveReader
 from backend.app.streaming.protocols import StreamStore
 from backend.app.streaming.records import RunLogFull
 from backend.app.streaming.runs import HandOver, LeaseHook, LocalRun, RunCancelled, RunResult
+from backend.app.streaming.takeovers import Takeovers
 from backend.app.streaming.text_events import HeldText
 from backend.app.streaming.watcher import Watcher
 
@@ -69,14 +70,8 @@ class Runner:
         self._end_work = Semaphore(1)
         self._writer = BatchWriter(store, self._local)
         self._watcher = Watcher(store, store, self._local, lease_seconds)
-        self._takeovers: dict[str, Callable[[str], None]] = {}  # run kind -> its takeover
-        self.stopping = False  # the worker is stopping: it takes no run over
-        self.reader = LiveReader(
-            store,
-            is_local=self.is_local,
-            on_lapse=self.take_over_lapsed,
-            subscription_ttl=lease_seconds,
-        )
+        self.takeovers = Takeovers(store, self.is_local)
+        self.reader = LiveReader(store, is_local=self.is_local, subscription_ttl=lease_seconds)
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -104,22 +99,8 @@ class Runner:
         self._local[run_id] = local
         local.producer = gevent.spawn(self._produce, run_id, produce, on_done)
         self._watcher.ensure_running()
+        self.takeovers.ensure_sweeping()
         return local.producer
-
-    def on_lapse_of(self, kind: str, take_over: Callable[[str], None]) -> None:
-        """Have `take_over(run_id)` continue the runs of `kind` whose producer is gone."""
-        self._takeovers[kind] = take_over
-
-    def take_over_lapsed(self, run_id: str) -> bool:
-        """Give a run whose lease lapsed to its kind's takeover; False when it has none."""
-        if self.stopping or self.is_local(run_id):
-            return True  # ours is alive (or about to be handed on): nothing to take
-        info = self.store.run_info(run_id)
-        take_over = self._takeovers.get(info.kind) if info is not None else None
-        if take_over is None:
-            return False
-        take_over(run_id)
-        return True
 
     def hand_over(self) -> list[str]:
         """Stop producing every local run without ending it, for another worker to continue.
@@ -128,7 +109,7 @@ class Runner:
         its lease lapse at once and exits, so a takeover starts within moments instead
         of after the lease.
         """
-        self.stopping = True
+        self.takeovers.stopping = True
         handed = []
         for run_id, local in list(self._local.items()):
             if local.producing and local.producer is not None:
@@ -141,6 +122,7 @@ class Runner:
     def watching(self, run_id: str, after_seq: int) -> Iterator[None]:
         """Follow the run for one subscriber (through the process's one live reader)."""
         self.reader.join(run_id, after_seq)
+        self.takeovers.ensure_sweeping()
         try:
             yield
         finally:

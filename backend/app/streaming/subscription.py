@@ -30,7 +30,7 @@ def subscribe_sse(
 
     An empty wait writes `: ping` (keeps proxies open and reveals dead clients). A run
     whose producer stopped renewing its lease (its worker died) is handed to its
-    takeover (Runner.take_over_lapsed); a kind without one is finished here with
+    takeover (Takeovers.take_over_lapsed); a kind without one is finished here with
     RUN_ABORTED, so no subscriber waits forever; `on_abort(run_id)` then wraps it up, in
     place of the producer's own completion handler that died with it. A run the store no
     longer has ends with STORE_UNAVAILABLE (no id).
@@ -63,7 +63,7 @@ def _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket) -> Iterator[
             return
         if info.finished:
             continue  # the terminal event landed after our read
-        taken = info.lease_expired and runner.take_over_lapsed(run_id)
+        taken = info.lease_expired and runner.takeovers.take_over_lapsed(run_id)
         if info.lease_expired and not taken and abort_run(runner, run_id, on_abort):
             continue  # the terminal event is in the log now
         yield sse_comment("ping")

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing
 
+import gevent
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.domain.problems import GeneratedProblem
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 
 KIND = "problem"
 LEASE_SECONDS = 60.0
+STOPPING = events.error("RUN_ABORTED", "The server is restarting. Try again in a moment.")
+
+
+class WorkerStopping(BaseException):
+    """Raised in a problem stream whose worker is stopping (not an Exception: tools pass it)."""
 
 
 class ProblemStreamService:
@@ -53,6 +59,15 @@ class ProblemStreamService:
         self.lease_seconds = lease_seconds
         self.deadline_seconds = deadline_seconds
         self.slot_keeper = SlotKeeper(run_slots, lease_seconds)
+        # The greenlets serving this process's problem streams (in-process bookkeeping).
+        self._serving: set[gevent.Greenlet] = set()
+
+    def stop_all(self) -> int:
+        """End every problem stream of this process with an `error` line (the worker stops)."""
+        serving = list(self._serving)
+        for greenlet in serving:
+            greenlet.kill(WorkerStopping(), block=False)
+        return len(serving)
 
     def open(
         self, user_id: str, prompt: str, difficulty: str, algorithm_type: str | None
@@ -93,6 +108,8 @@ class ProblemStreamService:
         first_token_at: float | None = None
         outcome = "error"
         STREAMS_ACTIVE.labels(KIND).inc()
+        serving = gevent.getcurrent()
+        self._serving.add(serving)
         try:
             stream = generator.generate_problem_stream(prompt, difficulty, algorithm_type, stats)
             with closing(stream), self.slot_keeper.hold(run_id):
@@ -105,11 +122,15 @@ class ProblemStreamService:
         except GeneratorExit:
             outcome = "cancelled"  # the client went away; closing the stream closed upstream
             raise
+        except WorkerStopping:
+            outcome = "aborted"  # the generator unwound, closing the upstream call
+            yield ndjson_line(STOPPING["type"], STOPPING["payload"])
         except Exception:
             log.exception("Problem generation %s crashed", run_id)
             failure = events.error("INTERNAL_ERROR", "Something went wrong. Try again.")
             yield ndjson_line(failure["type"], failure["payload"])
         finally:
+            self._serving.discard(serving)
             STREAMS_ACTIVE.labels(KIND).dec()
             self.run_slots.release(run_id)
             self._observe(run_id, outcome, started, first_token_at, stats)

@@ -59,7 +59,7 @@ class TicketStreamService:
         self.cancelled_early = stream_error("CANCELLED", self.cancelled_message)
         # Who continues a run after a lapse: this process, on this host.
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
-        runner.on_lapse_of(self.kind, self.take_over)
+        runner.takeovers.register(self.kind, self.take_over)
 
     # What a subclass provides.
 
@@ -144,7 +144,7 @@ class TicketStreamService:
     def reap_lapsed_runs(self) -> None:
         """Continue runs whose worker died even if nobody is subscribed to them."""
         for run_id in self.store.lapsed_runs(self.kind):
-            self.runner.take_over_lapsed(run_id)
+            self.runner.takeovers.take_over_lapsed(run_id)
 
     def take_over(self, run_id: str) -> None:
         """Continue a run whose producer's lease lapsed, from what it delivered (DESIGN 4.4).
