@@ -1,0 +1,69 @@
+"""Postgres going away and coming back, under an app that keeps its users, sessions and
+checkpoints there (DESIGN 4.4 last bullet).
+
+While the database is down, requests fail fast with 503 UPSTREAM_UNAVAILABLE naming it and
+/readyz says not ready; once it is back, the same app (not restarted) serves whole lessons.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.app_turns import START, start_lesson
+from tests.support.sse_client import app_events
+
+LESSON = ["stream_start"] + ["theory_block"] * 4 + ["stream_complete"]
+# Generous: a refused connection fails at once; this only catches waits and retries.
+FAST_SECONDS = 3.0
+
+
+@pytest.fixture
+def settings(make_settings, postgres_database_url, redis_url, redis_prefix):
+    """The app on the session's PostgreSQL (a database of its own) and Redis."""
+    return make_settings(
+        DATABASE_URL=postgres_database_url,
+        CHECKPOINT_URL=postgres_database_url,
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=redis_prefix,
+    )
+
+
+def test_postgres_down_fails_fast_and_the_same_app_recovers_when_it_returns(
+    client, auth, postgres_server
+):
+    headers = auth.new_user_headers()
+    _, ticket = start_lesson(client, headers)
+    assert [event["type"] for _, event in app_events(client, theory_stream(ticket))] == LESSON
+    _, waiting = start_lesson(client, headers)  # a ticket issued before the outage
+    postgres_server.down()
+    try:
+        began = time.monotonic()
+        body = {"chapter_number": 2, "section_number": 1, "user_message": "시작할게요"}
+        refused = client.post(START, json=body, headers=headers)
+        assert time.monotonic() - began < FAST_SECONDS
+        assert_unavailable(refused, "database")
+        assert_unavailable(client.get("/readyz"), "database")
+        # Its events live in Redis, so it is served; still it ends with one terminal event.
+        stream = [event["type"] for _, event in app_events(client, theory_stream(waiting))]
+        assert stream[-1] in ("stream_complete", "stream_error")
+        assert stream.count("stream_complete") + stream.count("stream_error") == 1
+    finally:
+        postgres_server.up()
+    assert client.get("/readyz").json["data"] == {"status": "ready"}
+    _, ticket = start_lesson(client, headers)
+    assert [event["type"] for _, event in app_events(client, theory_stream(ticket))] == LESSON
+
+
+def theory_stream(ticket: str) -> str:
+    return f"/api/v1/learning/theory-stream/{ticket}"
+
+
+def assert_unavailable(response, engine: str) -> None:
+    """503 UPSTREAM_UNAVAILABLE in the one error shape, naming the engine, no traceback."""
+    assert response.status_code == 503, response.get_data(as_text=True)
+    error = response.json["error"]
+    assert response.json["success"] is False and error["code"] == "UPSTREAM_UNAVAILABLE"
+    assert engine in error["message"] and error["request_id"]
+    assert "Traceback" not in response.get_data(as_text=True)
