@@ -17,6 +17,7 @@ from tests.support.app_turns import START, start_lesson
 from tests.support.private_redis import running_private_redis
 from tests.support.sse_client import app_events
 
+GENERATE = "/api/v1/problems/generate-stream"
 LESSON = ["stream_start"] + ["theory_block"] * 4 + ["stream_complete"]
 # Generous: a refused connection fails at once; this only catches waits and retries.
 FAST_SECONDS = 3.0
@@ -68,6 +69,11 @@ def test_redis_down_fails_fast_and_the_same_app_recovers_when_it_returns(
     assert time.monotonic() - began < FAST_SECONDS
     assert_unavailable(refused, "stream store")
     assert_unavailable(client.get("/readyz"), "stream store")
+    problem = {"prompt": "그래프 최단 경로 문제", "difficulty": "easy"}
+    assert_unavailable(client.post(GENERATE, json=problem, headers=headers), "stream store")
+    assert_unavailable(
+        client.post(f"{theory_stream(ticket)}/cancel", headers=headers), "stream store"
+    )
     (only,) = app_events(client, theory_stream(ticket))
     assert only[0] is None  # a refusal carries no id
     assert only[1]["type"] == "stream_error" and only[1]["code"] == "STORE_UNAVAILABLE"

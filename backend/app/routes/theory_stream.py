@@ -66,7 +66,8 @@ def _stream_doc(event_schema: dict) -> dict:
 
 
 CANCEL_DOC = {
-    "resp": documented(202, EmptyResponse, errors=(*BODY_GUARD, 401, 404)),
+    # 503: the stream store (or the database) does not answer.
+    "resp": documented(202, EmptyResponse, errors=(*BODY_GUARD, 401, 404, 503)),
     "tags": ["learning"],
     "security": [{"bearer": []}],
 }

@@ -49,7 +49,8 @@ class GenerateProblemRequest(StrictModel):
         media_type="application/x-ndjson",
         body_schema=PROBLEM_STREAM_SCHEMA,
         headers=STREAM_HEADERS,
-        errors=(*VALIDATED_BODY, 401, *LLM_LIMITS),
+        # 503: Redis or the database down when the run slot is taken (no line sent yet).
+        errors=(*VALIDATED_BODY, 401, *LLM_LIMITS, 503),
         description="One JSON object per line: `status`, `token`, then `result` or `error` "
         "(the schema describes the stream as the list of its lines).",
     ),
