@@ -24,7 +24,7 @@ SQLITE_BUSY_TIMEOUT_MS = 3000
 POSTGRES_POOL_MIN_SIZE = 1
 POSTGRES_POOL_MAX_SIZE = 4
 # How long a request waits for a working connection before it fails (database down).
-POSTGRES_POOL_TIMEOUT_SECONDS = 5
+POSTGRES_POOL_TIMEOUT_SECONDS = 3
 # How long start-up waits for the first connection.
 POSTGRES_OPEN_TIMEOUT_SECONDS = 10
 
@@ -61,16 +61,17 @@ def _sqlite(path: Path) -> BaseCheckpointSaver:
 def _postgres(url: str) -> BaseCheckpointSaver:
     from langgraph.checkpoint.postgres import PostgresSaver
     from psycopg.rows import dict_row
-    from psycopg_pool import ConnectionPool
 
-    pool = ConnectionPool(
+    from backend.app.storage.postgres_pool import FailFastPool
+
+    pool = FailFastPool(
         libpq_url(url),
         min_size=POSTGRES_POOL_MIN_SIZE,
         max_size=POSTGRES_POOL_MAX_SIZE,
         timeout=POSTGRES_POOL_TIMEOUT_SECONDS,
         # Each connection is checked when handed out: one a restart closed is replaced
         # instead of failing the request.
-        check=ConnectionPool.check_connection,
+        check=FailFastPool.check_connection,
         kwargs={
             "autocommit": True,
             # No server-side prepared statements: they do not survive a reconnect (nor
