@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     GOOGLE_API_KEY_SECRET_ARN: str = ""
     DATABASE_URL_SECRET_ARN: str = ""
     CHECKPOINT_URL_SECRET_ARN: str = ""
+    REDIS_URL_SECRET_ARN: str = ""
     METRICS_TOKEN_SECRET_ARN: str = ""
     SECRETS_MANAGER_ENDPOINT_URL: str = ""
 

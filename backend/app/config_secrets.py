@@ -15,13 +15,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from backend.app.aws_clients import create_client
 from backend.app.config import ConfigError, Settings
 
-# The settings that may come from a secret; REDIS_URL joins them when it exists.
+# The settings that may come from a secret (URLs carry their passwords or tokens).
 SECRET_SETTINGS = (
     "JWT_SECRET_KEY",
     "OPENAI_API_KEY",
     "GOOGLE_API_KEY",
     "DATABASE_URL",
     "CHECKPOINT_URL",
+    "REDIS_URL",
     "METRICS_TOKEN",
 )
 # arn:<partition>:secretsmanager:<region>:<account>:secret:<name>; the region is the client's.

@@ -119,3 +119,20 @@ def test_a_value_that_is_no_secret_arn_is_refused(tmp_path, arn):
     settings = _production(tmp_path, "", JWT_SECRET_KEY_SECRET_ARN=arn)
     with pytest.raises(ConfigError, match="JWT_SECRET_KEY_SECRET_ARN is not a Secrets Manager"):
         resolve_secrets(settings)
+
+
+def test_the_redis_url_comes_from_its_secret_and_selects_the_redis_stream_store(
+    tmp_path, secrets_endpoint
+):
+    redis_url = "rediss://:token-from-the-secret@cache.internal:6379/0"
+    settings = _production(
+        tmp_path,
+        secrets_endpoint,
+        JWT_SECRET_KEY_SECRET_ARN=_secret(secrets_endpoint, JWT_KEY),
+        REDIS_URL_SECRET_ARN=_secret(secrets_endpoint, redis_url),
+    )
+    resolved = resolve_secrets(settings)
+    assert resolved.REDIS_URL == redis_url
+    # Streams, limits and caps then live in that Redis (DESIGN 4.4).
+    assert resolved.stream_store == "redis"
+    assert resolved.ratelimit_storage_uri == redis_url

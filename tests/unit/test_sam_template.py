@@ -72,9 +72,12 @@ def test_app_settings_fit_lambda(template, env):
     assert env["PROBLEMS_TABLE_NAME"] == {"Ref": "ProblemsTable"}
     parameters = template["Parameters"]
     assert env["CORS_ORIGINS"] == {"Ref": "CorsOrigins"}
-    # Lesson tickets stay per instance until a shared stream store exists: whole lessons.
-    assert env["THEORY_STREAMING_ENABLED"] == {"Ref": "TheoryStreaming"}
-    assert parameters["TheoryStreaming"]["Default"] == "false"
+    # Lessons stream only when instances share their state in Redis; else whole lessons.
+    assert env["THEORY_STREAMING_ENABLED"] == {"Fn::If": ["HasRedisUrl", "true", "false"]}
+    assert template["Conditions"]["HasRedisUrl"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "RedisUrlSecretArn"}, ""]}]
+    }
+    assert parameters["RedisUrlSecretArn"]["Default"] == ""
 
 
 def test_no_secret_value_sits_in_the_environment_only_secret_arns(template, env):
@@ -216,3 +219,24 @@ def test_vpc_parameters_that_cannot_work_are_refused_before_deploying(template):
     (assertion,) = endpoint_rule["Assertions"]
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "VpcId"}, ""]}]} in assertion["Assert"]["Fn::Or"]
     assert "VpcNeedsSecurityGroups" in rules
+
+
+def test_redis_needs_the_vpc_and_shared_databases_before_deploying(template):
+    rule = template["Rules"]["RedisNeedsVpc"]
+    assert rule["RuleCondition"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "RedisUrlSecretArn"}, ""]}]
+    }
+    in_vpc, shared = rule["Assertions"]
+    assert in_vpc["Assert"] == {"Fn::Not": [{"Fn::EachMemberEquals": [{"Ref": "SubnetIds"}, ""]}]}
+    needed = {term["Fn::Not"][0]["Fn::Equals"][0]["Ref"] for term in shared["Assert"]["Fn::And"]}
+    assert needed == {"DatabaseUrlSecretArn", "CheckpointUrlSecretArn"}
+
+
+def test_a_function_in_a_vpc_may_get_a_dynamodb_gateway_endpoint(template):
+    endpoint = template["Resources"]["DynamoDbEndpoint"]
+    assert endpoint["Condition"] == "CreatesDynamoDbEndpoint"
+    properties = endpoint["Properties"]
+    assert properties["VpcEndpointType"] == "Gateway"
+    assert properties["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.dynamodb"}
+    assert properties["RouteTableIds"] == {"Ref": "RouteTableIds"}
+    assert {"Condition": "InVpc"} in template["Conditions"]["CreatesDynamoDbEndpoint"]["Fn::And"]
