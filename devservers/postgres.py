@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
+from devservers.ports import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SUPERUSER = "postgres"
@@ -36,13 +37,6 @@ SERVER_SETTINGS = {
     "shared_buffers": "32MB",
     "log_min_messages": "warning",
 }
-
-
-def free_port() -> int:
-    """A TCP port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresServer:
