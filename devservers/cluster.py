@@ -58,14 +58,14 @@ class Cluster:
         """Stop nginx, the hosts, Redis and Postgres (each by its process id)."""
         stops = [self.nginx.stop] if self.nginx else []
         stops += [host.stop for host in self.hosts] + [self.redis.stop, self.postgres.stop]
-        failures = []
+        failures: list[BaseException] = []
         for stop in stops:
             try:
                 stop()
-            except Exception as exc:  # stop the rest anyway, then report
+            except BaseException as exc:  # even interrupted: stop the rest, then report
                 failures.append(exc)
         if failures:
-            raise RuntimeError(f"the cluster did not stop cleanly: {failures}")
+            raise failures[0]
 
 
 def host_settings(redis: RedisServer, database_url: str, workers: int) -> dict[str, str]:
@@ -88,6 +88,17 @@ def host_settings(redis: RedisServer, database_url: str, workers: int) -> dict[s
     }
 
 
+def prepare_database(url: str, workdir: Path) -> None:
+    """Create the app's tables and the checkpointer's once, as a deployment's migrate step."""
+    from backend.app.agents.checkpointer import create_checkpointer
+    from backend.app.config import Settings
+    from backend.app.storage.db import open_database
+
+    settings = Settings(_env_file=None, DATABASE_URL=url, CHECKPOINT_URL=url, DATA_DIR=workdir)
+    open_database(settings).engine.dispose()
+    create_checkpointer(settings).conn.close()  # the saver's connection pool
+
+
 def start_cluster(
     workdir: Path,
     *,
@@ -95,11 +106,14 @@ def start_cluster(
     workers: int = 2,
     env: dict[str, str] | None = None,
     port: int | None = None,
+    prepared: bool = True,
 ) -> Cluster:
     """Start Redis, Postgres, `hosts` gunicorn hosts and nginx; `env` overrides host settings.
 
-    `port` fixes nginx's port (a free one by default). On any failure, whatever started
-    is stopped again before the error propagates.
+    `port` fixes nginx's port (a free one by default). With `prepared`, the database gets
+    its tables before the hosts start (as a deployment migrates before rolling out);
+    `prepared=False` lets the hosts' workers create them together on a fresh database.
+    On any failure, whatever started is stopped again before the error propagates.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     redis = start_redis(workdir / "redis")
@@ -112,6 +126,8 @@ def start_cluster(
     cluster = Cluster(workdir, redis, postgres, [])
     try:
         database_url = postgres.create_database(DATABASE)
+        if prepared:
+            prepare_database(database_url, workdir / "prepare")
         cluster.env = {**host_settings(redis, database_url, workers), **(env or {})}
         for number in range(1, hosts + 1):
             name = f"host{number}"
