@@ -9,37 +9,29 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import socket
 from collections.abc import Iterator
-
-from flask_jwt_extended import decode_token
-from jwt import ExpiredSignatureError
 
 from backend.app.domain.tickets import StreamTicket, run_id_for
 from backend.app.errors import APIError
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
+from backend.app.services.streams.lapsed_runs import claim_lapsed_run
+from backend.app.services.streams.requests import (
+    INVALID,
+    TOO_MANY,
+    StreamRefused,
+    caller_of,
+    last_event_id_of,
+)
 from backend.app.streaming.events import stream_error
 from backend.app.streaming.runner import LeaseHook, RunResult
-from backend.app.streaming.subscription import ABORTED, abort_run, refusal_sse, subscribe_sse
+from backend.app.streaming.subscription import ABORTED, refusal_sse, subscribe_sse
 
 log = logging.getLogger("backend.app.streams")
-
-INVALID = ("INVALID_SESSION", "This stream is not available.")
-TOO_MANY = ("RATE_LIMITED", "This stream already has as many viewers as it may have.")
 
 
 def session_status(outcome: str) -> str:
     """The status a run's outcome leaves in the session: completed, cancelled or failed."""
     return outcome if outcome in ("completed", "cancelled") else "failed"
-
-
-class StreamRefused(Exception):
-    """A stream request that gets one `stream_error` and nothing else."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code, self.message = code, message
 
 
 class TicketStreamService:
@@ -57,8 +49,6 @@ class TicketStreamService:
         self.run_slots = run_slots
         self.settings = settings
         self.cancelled_early = stream_error("CANCELLED", self.cancelled_message)
-        # Who continues a run after a lapse: this process, on this host.
-        self.holder = f"{socket.gethostname()}:{os.getpid()}"
         runner.takeovers.register(self.kind, self.take_over)
 
     # What a subclass provides.
@@ -102,9 +92,9 @@ class TicketStreamService:
     ) -> Iterator[str]:
         """The SSE body for this request: a live/replayed stream, or one refusal event."""
         try:
-            caller = _caller(authorization)
+            caller = caller_of(authorization)
             if last_event_id is not None:
-                after = _parse_last_event_id(last_event_id)
+                after = last_event_id_of(last_event_id)
                 run_id = self._resumable_run(ticket, caller)
                 return self._subscribe(run_id, after, ticket)
             run_id = self._claim_and_start(ticket, caller)
@@ -149,27 +139,17 @@ class TicketStreamService:
     def take_over(self, run_id: str) -> None:
         """Continue a run whose producer's lease lapsed, from what it delivered (DESIGN 4.4).
 
-        Of every worker and host that notices the lapse, the one whose takeover claim wins
-        continues the run: its events are numbered after the logged ones, and it ends the
-        run as its producer would have (saving the lesson, freeing the run slot).
+        The one process whose claim wins (lapsed_runs.py) continues the run: its events are
+        numbered after the logged ones, and it ends the run as its producer would have
+        (saving the lesson, freeing the run slot).
         """
-        info = self.store.run_info(run_id)
-        if info is None or info.finished or not info.lease_expired:
+        lapsed = claim_lapsed_run(self.store, run_id, self.settings.STREAM_RUN_LEASE_SECONDS)
+        if lapsed is None:
             return
-        logged = self.store.read(run_id, 0)
-        last_seq = logged[-1][0] if logged else 0
-        lease = self.settings.STREAM_RUN_LEASE_SECONDS
-        # One winner per lapse: the lapse is named by what the log held when it lapsed.
-        if not self.store.claim_takeover(run_id, self.holder, f"after:{last_seq}", lease):
-            return
-        meta = self.store.run_meta(run_id)
-        if not meta:
-            abort_run(self.runner, run_id, None)
-            return
-        self.store.renew_leases([run_id], lease)
-        ticket = StreamTicket.model_validate(meta)
-        delivered = [event for _, event in logged]
-        log.info("stream kind=%s run=%s taken over after seq %d", self.kind, run_id[:12], last_seq)
+        ticket, delivered = lapsed.ticket, lapsed.delivered
+        log.info(
+            "stream kind=%s run=%s taken over after seq %d", self.kind, run_id[:12], lapsed.last_seq
+        )
         STREAMS_ACTIVE.labels(self.kind).inc()
         self.runner.start(
             run_id,
@@ -178,7 +158,7 @@ class TicketStreamService:
                 ticket, dataclasses.replace(result, events=delivered + result.events)
             ),
             lease_hook=LeaseHook(self._renew_slots, ticket.slot_id),
-            next_seq=last_seq + 1,
+            next_seq=lapsed.last_seq + 1,
         )
 
     def cancel(self, ticket: str, user_id: str) -> None:
@@ -257,26 +237,3 @@ class TicketStreamService:
             if result.started_at:  # only a local producer counted itself active
                 STREAMS_ACTIVE.labels(self.kind).dec()
             self.observe(result)
-
-
-def _caller(authorization: str | None) -> str | None:
-    """The user named by an Authorization header, if the request sent one."""
-    if not authorization:
-        return None
-    token = authorization.removeprefix("Bearer ").strip()
-    try:
-        claims = decode_token(token)
-    except ExpiredSignatureError:
-        raise StreamRefused("TOKEN_EXPIRED", "The token has expired.") from None
-    except Exception:
-        raise StreamRefused(*INVALID) from None
-    if claims.get("type") != "access":
-        raise StreamRefused(*INVALID)
-    return claims["sub"]
-
-
-def _parse_last_event_id(value: str) -> int:
-    # ASCII digits only: str.isdigit() also takes "²" (int() fails) and "١" (int() takes).
-    if not (value.isascii() and value.isdigit()) or len(value) > 9:
-        raise StreamRefused("INVALID_SESSION", "Last-Event-ID must be an event number.")
-    return int(value)
