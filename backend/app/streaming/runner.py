@@ -10,10 +10,8 @@ on cancel it kills the producer, which unwinds the model stream (closing the ups
 HTTP request) wherever it is blocked. A run that passes its deadline is stopped the same
 way. The runner knows the store only by its Protocols (protocols.py).
 
-Runs produced elsewhere are followed by the process's one LiveReader (live_reader.py).
-A run whose producer's lease lapsed (its worker or host died) is handed to the takeover
-its kind registered (takeovers.py), which continues it here with `start(next_seq=...)`;
-a worker that is stopping hands its own runs over at once (`hand_over`).
+Runs produced elsewhere are followed by the one LiveReader (live_reader.py); lapsed runs
+go to takeovers.py, which continues them with `start(next_seq=...)`; `hand_over` stops.
 """
 
 from __future__ import annotations
