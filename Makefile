@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run test test-tools install install-dev lock migrate frontend frontend-test lint format clean
+.PHONY: run run-cluster test test-tools install install-dev lock migrate frontend frontend-test lint format clean
 
 # Installs come from the hashed locks, never from requirements*.txt directly: every package,
 # direct or transitive, at the locked version, and only files with a locked hash.
@@ -42,6 +42,13 @@ frontend:
 run: install migrate frontend
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(BIND) wsgi:app
 
+## Many hosts on this machine (README "Many hosts"): Redis, Postgres, two gunicorn hosts
+## and nginx in front on http://127.0.0.1:$(CLUSTER_PORT); Ctrl-C stops them all. Needs
+## Debian's redis-server, postgresql-15 and nginx (`make test-tools` installs them).
+CLUSTER_PORT ?= 8080
+run-cluster: install frontend
+	$(PY) -m devservers.run_cluster --port $(CLUSTER_PORT)
+
 ## Every test suite: the client's unit tests, then pytest (which drives the built client in
 ## Chromium against a live server in tests/e2e/test_browser.py).
 test: install-dev test-tools frontend-test
@@ -71,13 +78,13 @@ test-tools:
 	fi
 
 lint: install-dev
-	$(VENV)/bin/ruff check backend tests benchmarks
-	$(VENV)/bin/ruff format --check backend tests benchmarks
+	$(VENV)/bin/ruff check backend tests benchmarks devservers
+	$(VENV)/bin/ruff format --check backend tests benchmarks devservers
 	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
-	$(VENV)/bin/ruff check --fix backend tests benchmarks
-	$(VENV)/bin/ruff format backend tests benchmarks
+	$(VENV)/bin/ruff check --fix backend tests benchmarks devservers
+	$(VENV)/bin/ruff format backend tests benchmarks devservers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
