@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 import time
+import uuid
 
 import httpx
 import pytest
 
 from tests.fakes.scripts import Script
 from tests.support.lessons import LESSON
-from tests.support.live_server import live_server_on_fake, new_user
+from tests.support.live_server import live_server_on_fake, new_user, openai_fake_env
 from tests.support.live_turns import ANSWER, QUESTION, answer_text, ask, qna_stream_url
 from tests.support.sse_client import read_events
 
@@ -100,3 +104,53 @@ def test_another_users_ticket_is_refused(server, fake):
     assert refused[0].data["type"] == "stream_error"
     assert refused[0].data["code"] == "INVALID_SESSION"
     assert answer_text(read_events(qna_stream_url(base, ticket), headers)) == ANSWER
+
+
+def test_an_answer_whose_worker_died_is_continued_from_its_delivered_text(
+    live_server_factory, fake_openai
+):
+    fake_openai.set_default(Script(content=json.dumps(LESSON, ensure_ascii=False)))
+    live = live_server_factory(
+        workers=2,
+        env={
+            **openai_fake_env(fake_openai),
+            "STREAM_RUN_LEASE_SECONDS": "1",
+            "SSE_HEARTBEAT_SECONDS": "0.5",
+        },
+    )
+    base, headers = live.base_url, new_user(live.base_url)
+    ticket, session_id = ask(
+        base, headers, fake_openai, Script(content=ANSWER, chunk_size=2, chunk_delay=0.1)
+    )
+    rest_of_answer = "그래서 벡터 공간에서 가까운 것끼리 묶을 수 있어요."
+    fake_openai.script(Script(content=rest_of_answer, chunk_size=4))
+    request_id = f"doomed-{uuid.uuid4().hex}"
+    first = read_events(qna_stream_url(base, ticket), {"X-Request-ID": request_id}, stop_after=4)
+    line = re.compile(rf"\[(\d+)\] backend\.app\.requests: request_id={request_id} ")
+    deadline = time.monotonic() + 5
+    while not (match := line.search(live.log())):
+        assert time.monotonic() < deadline, "no log line for the stream request"
+        time.sleep(0.05)
+    os.kill(int(match.group(1)), signal.SIGKILL)
+
+    last_id = first.events[-1].id
+    rest = read_events(
+        qna_stream_url(base, ticket), {"Last-Event-ID": str(last_id), "Connection": "close"}
+    )
+
+    ids = [item.id for item in first.events + rest.events]
+    assert ids == list(range(1, len(ids) + 1))  # no duplicate, no gap
+    complete = rest.events[-1].data
+    assert complete["type"] == "stream_complete" and complete["taken_over"] is True, complete
+    answer = answer_text(first) + answer_text(rest)
+    assert answer == complete["answer"] and answer.endswith(rest_of_answer)
+    delivered = answer[: -len(rest_of_answer)]
+    assert delivered and ANSWER.startswith(delivered)
+    # The continuation call was given the delivered text and asked to go on from it.
+    continuation = fake_openai.requests[-1]
+    sent = json.dumps(continuation.messages, ensure_ascii=False)
+    assert continuation.stream and delivered in sent and "Continue it exactly" in sent
+    deadline = time.monotonic() + 10
+    while conversation(base, headers, session_id)[-1]["message"] != answer:
+        assert time.monotonic() < deadline, conversation(base, headers, session_id)[-1]
+        time.sleep(0.1)
