@@ -10,6 +10,7 @@ from backend.app.api.envelope import ok
 from backend.app.api.responses import documented
 from backend.app.api.schemas import envelope
 from backend.app.extensions import spec
+from tests.support.sse_client import app_events
 
 SERVER_PATHS = re.compile(r"^/(api/|healthz$|readyz$|metrics$)")
 # The document itself and its pages describe the API; they are not part of it.
@@ -89,6 +90,31 @@ def test_lesson_events_are_documented_as_json_payloads(document):
     kinds = {option["properties"]["type"]["const"] for option in data["contentSchema"]["oneOf"]}
     assert data["contentMediaType"] == "application/json"
     assert kinds == {"stream_start", "theory_block", "stream_complete", "stream_error"}
+
+
+def test_streamed_events_match_their_documented_schemas(client, auth, document):
+    import jsonschema
+
+    headers = auth.new_user_headers()
+    body = {"chapter_number": 2, "section_number": 1, "user_message": "시작"}
+    started = client.post("/api/v1/learning/session/start", json=body, headers=headers).json
+    ticket = started["data"]["workflow_response"]["temp_session_id"]
+    session_id = started["data"]["session_info"]["session_id"]
+    lesson = app_events(client, f"/api/v1/learning/theory-stream/{ticket}")
+    asked = client.post(
+        "/api/v1/learning/session/message",
+        json={"session_id": session_id, "user_message": "임베딩은 왜 벡터인가요?"},
+        headers=headers,
+    ).json["data"]["workflow_response"]
+    answer = app_events(client, f"/api/v1/learning/qna-stream/{asked['temp_session_id']}")
+
+    for path, events in (("theory-stream", lesson), ("qna-stream", answer)):
+        operation = document["paths"][f"/api/v1/learning/{path}/{{temp_id}}"]["get"]
+        schema = operation["responses"]["200"]["content"]["text/event-stream"]["schema"]
+        payloads = {"oneOf": schema["properties"]["data"]["contentSchema"]["oneOf"]}
+        assert events[-1][1]["type"] == "stream_complete"
+        for _, event in events:
+            jsonschema.validate(event, payloads)  # one documented shape, every field there
 
 
 def test_problem_stream_lines_are_documented(document):

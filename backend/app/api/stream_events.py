@@ -49,6 +49,9 @@ LESSON_COMPLETE = _payload(
     fallback_mode={"enum": ["sync", "continuation", None]},
     elapsed_ms=_COUNT,
     usage=_USAGE,
+    skipped_blocks=_COUNT,
+    # True when another worker or host continued the run (DESIGN 4.4).
+    taken_over={"type": "boolean"},
 )
 QNA_TOKEN = _payload("qna_token", text={"type": "string"})
 ANSWER_COMPLETE = _payload(
@@ -57,6 +60,7 @@ ANSWER_COMPLETE = _payload(
     sources={"type": "array", "items": {"type": "object"}},
     elapsed_ms=_COUNT,
     usage=_USAGE,
+    taken_over={"type": "boolean"},
 )
 
 
