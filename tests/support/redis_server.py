@@ -15,7 +15,7 @@ import uuid
 import pytest
 import redis
 
-from tests.support.live_server import free_port
+from devservers.redis import start_redis
 
 READY_TIMEOUT_SECONDS = 10
 
@@ -23,23 +23,13 @@ READY_TIMEOUT_SECONDS = 10
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """The URL of a Redis server started for this test session."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         pytest.fail("redis-server is needed (Debian package redis-server; `make test-tools`).")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
+    server = start_redis(tmp_path_factory.mktemp("redis"))
     try:
-        _wait_until_ready(url, process)
-        yield url
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture
@@ -49,6 +39,7 @@ def redis_prefix() -> str:
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen) -> None:
+    """Wait until the redis-server `process` answers PING at `url` (private_redis.py)."""
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     client = redis.Redis.from_url(url)
     while True:
