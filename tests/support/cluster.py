@@ -51,13 +51,31 @@ def cluster(tmp_path_factory):
 @pytest.fixture
 def running_cluster(cluster: Cluster) -> Cluster:
     """The session's cluster with every host running (a dead one is started again)."""
-    restarted = [host for host in cluster.hosts if not host.is_running()]
-    for host in restarted:
-        host.start()
-    if restarted:
-        # nginx benches a host that refused a connection for fail_timeout (2 s).
-        time.sleep(2.5)
+    for host in cluster.hosts:
+        if not host.is_running():
+            host.start()
+    _wait_for_round_robin(cluster)
     return cluster
+
+
+def _wait_for_round_robin(cluster: Cluster, timeout: float = 30.0) -> None:
+    """Wait until nginx serves two requests in a row from two different hosts.
+
+    nginx benches a host that refused a connection for fail_timeout (2 s), and a test
+    may have just restarted one: tests that rely on the alternation start once it is back.
+    """
+    if len(cluster.hosts) < 2:
+        return
+    deadline = time.monotonic() + timeout
+    previous = None
+    while True:
+        response = httpx.get(f"{cluster.url}/healthz", timeout=10)
+        host = served_by(cluster, response) if response.status_code == 200 else None
+        if host is not None and previous is not None and host is not previous:
+            return
+        assert time.monotonic() < deadline, "nginx does not alternate between the hosts"
+        previous = host
+        time.sleep(0.1)
 
 
 def new_user(base: str, prefix: str = "hosts") -> dict[str, str]:
