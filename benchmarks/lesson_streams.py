@@ -30,13 +30,16 @@ def start_tickets(base_url: str, token: str, count: int) -> list[str]:
             return list(pool.map(one, range(count)))
 
 
-def run_streams(base_url: str, tickets: list[str]) -> list[StreamResult]:
-    """Open every ticket's stream at once and read them all to the end (one light client)."""
+def run_streams(
+    base_url: str, tickets: list[str], headers: dict[str, str] | None = None
+) -> list[StreamResult]:
+    """Open every ticket's stream at once and read them all to the end (one light client).
+
+    `headers` are added to every request (a `Last-Event-ID` resumes a run started elsewhere).
+    """
     port = int(base_url.rsplit(":", 1)[1])
-    requests = [
-        http_request("GET", f"/api/v1/learning/theory-stream/{t}", {"Accept": "text/event-stream"})
-        for t in tickets
-    ]
+    sent = {"Accept": "text/event-stream", **(headers or {})}
+    requests = [http_request("GET", f"/api/v1/learning/theory-stream/{t}", sent) for t in tickets]
     results = []
     for capture in run_requests(port, requests, timeout=STREAM_TIMEOUT.read * 2):
         result = StreamResult(opened_at=capture.sent_at, error=capture.error)

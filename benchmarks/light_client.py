@@ -16,6 +16,7 @@ import json
 import selectors
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -68,8 +69,18 @@ class Capture:
             start = stop
 
 
-def run_requests(port: int, requests: list[bytes], *, timeout: float = 180.0) -> list[Capture]:
-    """Send every request at once on its own connection and read each response to its end."""
+def run_requests(
+    port: int,
+    requests: list[bytes],
+    *,
+    timeout: float = 180.0,
+    stop_when: Callable[[Capture], bool] | None = None,
+) -> list[Capture]:
+    """Send every request at once on its own connection and read each response to its end.
+
+    With `stop_when`, a connection is closed as soon as its capture satisfies it (a client
+    that leaves after what it came for), instead of at the end of the response.
+    """
     selector = selectors.DefaultSelector()
     captures = [Capture() for _ in requests]
     pending = {}
@@ -95,7 +106,8 @@ def run_requests(port: int, requests: list[bytes], *, timeout: float = 180.0) ->
                 piece, captures[index].error = b"", f"{type(error).__name__}: {error}"
             if piece:
                 captures[index].pieces.append((time.monotonic(), piece))
-                continue
+                if stop_when is None or not stop_when(captures[index]):
+                    continue
             selector.unregister(sock)
             sock.close()
             open_count -= 1
