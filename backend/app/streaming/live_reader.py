@@ -114,6 +114,7 @@ class LiveReader:
         while self._runs:
             try:
                 self._read_once()
+                gevent.sleep(0)  # a read that came back at once must not starve the others
                 now = time.monotonic()
                 if now >= next_renewal:
                     next_renewal = now + self.subscription_ttl / 3
