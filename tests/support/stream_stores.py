@@ -1,8 +1,8 @@
 """The stream-store backends the contract suite runs against, and how to open them.
 
 A backend opens "workers": store instances on one shared backend, as two processes (or
-hosts) would. A new backend is one more name in BACKENDS (and CAP_BACKENDS) and one more branch
-in each opener; the contract tests need no other change.
+hosts) would. A new backend is one more name in BACKENDS (and CAP_BACKENDS) and one more
+branch in each opener; the contract tests need no other change.
 """
 
 from __future__ import annotations
