@@ -11,12 +11,16 @@ import time
 
 import pytest
 
+from backend.app import create_app
 from tests.support.app_turns import START, start_lesson
+from tests.support.private_redis import running_private_redis
 from tests.support.sse_client import app_events
 
 LESSON = ["stream_start"] + ["theory_block"] * 4 + ["stream_complete"]
 # Generous: a refused connection fails at once; this only catches waits and retries.
 FAST_SECONDS = 3.0
+# Generous: how long the pools may take to reconnect once the database is back.
+RECOVERY_SECONDS = 30.0
 
 
 @pytest.fixture
@@ -52,7 +56,15 @@ def test_postgres_down_fails_fast_and_the_same_app_recovers_when_it_returns(
     finally:
         postgres_server.up()
     assert client.get("/readyz").json["data"] == {"status": "ready"}
-    _, ticket = start_lesson(client, headers)
+    # The checkpointer's pool reconnects in the background and refuses at once for a
+    # moment after a timed-out wait (storage/postgres_pool.py): service returns by itself
+    # within seconds, with no restart.
+    deadline = time.monotonic() + RECOVERY_SECONDS
+    while (started := client.post(START, json=body, headers=headers)).status_code == 503:
+        assert time.monotonic() < deadline, started.json
+        time.sleep(0.2)
+    assert started.status_code == 200, started.json
+    ticket = started.json["data"]["workflow_response"]["temp_session_id"]
     assert [event["type"] for _, event in app_events(client, theory_stream(ticket))] == LESSON
 
 
@@ -67,3 +79,24 @@ def assert_unavailable(response, engine: str) -> None:
     assert response.json["success"] is False and error["code"] == "UPSTREAM_UNAVAILABLE"
     assert engine in error["message"] and error["request_id"]
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_readiness_names_both_engines_when_both_are_down(
+    make_settings, postgres_database_url, postgres_server, tmp_path
+):
+    with running_private_redis(tmp_path / "redis") as redis_server:
+        settings = make_settings(
+            DATABASE_URL=postgres_database_url,
+            CHECKPOINT_URL=postgres_database_url,
+            REDIS_URL=redis_server.url,
+        )
+        client = create_app(settings).test_client()
+        redis_server.stop()
+        postgres_server.down()
+        try:
+            response = client.get("/readyz")
+        finally:
+            postgres_server.up()
+        assert_unavailable(response, "the database and the stream store are unavailable")
+        redis_server.start()
+        assert client.get("/readyz").status_code == 200
