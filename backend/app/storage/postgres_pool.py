@@ -3,8 +3,8 @@
 A plain pool makes every caller wait its full timeout for a connection that cannot come,
 and the checkpointer serialises its callers behind one lock: during an outage each
 queued request would wait its turn, then its timeout. Once a wait has timed out, this
-pool refuses at once for a short while instead; its background workers keep
-reconnecting meanwhile, and the first request after that while waits normally again.
+pool refuses at once for a short while instead, unless its background workers, which
+keep reconnecting, have a connection ready again.
 Imported only where a Postgres pool is built (psycopg_pool is not loaded otherwise).
 """
 
@@ -24,8 +24,8 @@ class FailFastPool(ConnectionPool):
     _refuse_until = 0.0
 
     def getconn(self, timeout: float | None = None):
-        """A connection, or PoolTimeout: at once if a wait timed out a moment ago."""
-        if monotonic() < self._refuse_until:
+        """A connection, or PoolTimeout: at once if a wait timed out a moment ago and none is ready."""
+        if monotonic() < self._refuse_until and not self.get_stats().get("pool_available"):
             raise PoolTimeout(f"no connection in pool {self.name!r}: the database is down")
         try:
             return super().getconn(timeout)
