@@ -28,6 +28,7 @@ COMPLETE_KEYS = {
     "elapsed_ms",
     "usage",
     "skipped_blocks",
+    "taken_over",
 }
 
 
