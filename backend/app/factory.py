@@ -51,6 +51,10 @@ def register_rate_limits(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     app.config["RATELIMIT_STORAGE_URI"] = settings.ratelimit_storage_uri
     app.config["RATELIMIT_KEY_PREFIX"] = f"{settings.REDIS_KEY_PREFIX}limits"
+    if settings.ratelimit_storage_uri.startswith(("redis://", "rediss://")):
+        # A Redis that drops packets instead of refusing them must not hang requests:
+        # fail fast, and the failure is a 503 like any other engine outage.
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 5}
     limiter.init_app(app)
 
 
