@@ -84,7 +84,9 @@ class PostgresServer:
         )
 
     def stop(self) -> None:
-        """Stop the server for good and remove its directory."""
+        """Stop the server for good and remove its directory (again: nothing to do)."""
+        if not self.directory.exists():
+            return
         try:
             self.down()
         finally:
