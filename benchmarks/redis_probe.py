@@ -112,3 +112,38 @@ def idle_rate(probe: RedisProbe, seconds: float = 3.0) -> float:
     time.sleep(seconds)
     total, _ = commands_between(before, probe.snapshot())
     return total / seconds
+
+
+class StreamSpy:
+    """When each run's events reach Redis, seen by a reader of its own (XREAD on every run).
+
+    It splits a cross-host latency in two: producer to store, and store to the subscriber.
+    Its reads land on the server under test like one more subscriber's, on its own
+    connection, from a thread of the benchmarking process.
+    """
+
+    def __init__(self, url: str, keys: list[str]) -> None:
+        self._client = redis.Redis.from_url(url, single_connection_client=True)
+        self._cursors = {key: "0-0" for key in keys}
+        self.arrivals: dict[tuple[str, int], float] = {}  # (key, seq) -> time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+
+    def _read(self) -> None:
+        while not self._stop.is_set() and self._cursors:
+            answer = self._client.xread(self._cursors, block=100) or []
+            now = time.monotonic()
+            for key, entries in answer:
+                name = key.decode()
+                for entry_id, _ in entries:
+                    self.arrivals[(name, int(entry_id.split(b"-")[0]))] = now
+                self._cursors[name] = entries[-1][0].decode()
+
+    def __enter__(self) -> StreamSpy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._client.close()
