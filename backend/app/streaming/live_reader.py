@@ -24,6 +24,7 @@ import gevent
 from gevent.event import Event
 
 from backend.app.streaming.events import is_terminal
+from backend.app.streaming.outage_log import OutageLog
 from backend.app.streaming.protocols import StreamStore
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class LiveReader:
         self._runs: dict[str, WatchedRun] = {}
         self._greenlet: gevent.Greenlet | None = None
         self.reads = 0  # store reads made by the reader (benchmarks report them)
+        self._outage = OutageLog(log, "Reading the stream store for live subscribers")
 
     def join(self, run_id: str, after_seq: int) -> None:
         """Register one subscriber of `run_id`, which has seen up to `after_seq`."""
@@ -119,8 +121,9 @@ class LiveReader:
                 if now >= next_renewal:
                     next_renewal = now + self.subscription_ttl / 3
                     self.store.renew_subscriptions(self.subscription_ttl)
+                self._outage.succeeded()
             except Exception:
-                log.exception("The live reader could not read the stream store")
+                self._outage.failed()
                 gevent.sleep(RETRY_SECONDS)
 
     def _read_once(self) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import gevent
 
+from backend.app.streaming.outage_log import OutageLog
 from backend.app.streaming.protocols import StreamStore
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Takeovers:
         self._by_kind: dict[str, Callable[[str], None]] = {}  # run kind -> its takeover
         self._sweeper: gevent.Greenlet | None = None
         self.stopping = False  # the worker is stopping: it takes no run over
+        self._outage = OutageLog(log, "Looking for lapsed runs")
 
     def register(self, kind: str, take_over: Callable[[str], None]) -> None:
         """Have `take_over(run_id)` continue the runs of `kind` whose producer is gone."""
@@ -60,8 +62,9 @@ class Takeovers:
             for kind in list(self._by_kind):
                 try:
                     lapsed = self.store.lapsed_runs(kind)
+                    self._outage.succeeded()
                 except Exception:
-                    log.warning("Could not look for lapsed %s runs", kind, exc_info=True)
+                    self._outage.failed()
                     continue
                 for run_id in lapsed:
                     if not self.stopping and not self._is_local(run_id):

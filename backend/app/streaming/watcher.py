@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import gevent
 
+from backend.app.streaming.outage_log import OutageLog
 from backend.app.streaming.protocols import CancelMarks, RunLeases
 from backend.app.streaming.runs import LocalRun, RunCancelled
 
@@ -38,6 +39,7 @@ class Watcher:
         self.lease_seconds = lease_seconds
         self._local = local  # the runner's own map of the runs this process produces
         self._greenlet: gevent.Greenlet | None = None
+        self._outage = OutageLog(log, "Renewing leases and reading cancel marks")
 
     def ensure_running(self) -> None:
         """Start the watcher greenlet unless it is already running."""
@@ -82,8 +84,9 @@ class Watcher:
             try:
                 self.renew(list(self._local.items()))
                 marked = self.marks.cancel_marked_runs()
+                self._outage.succeeded()
             except Exception:
-                log.exception("Could not renew the runs' leases or read their cancel marks")
+                self._outage.failed()
                 continue
             for run_id in marked:
                 local = self._local.get(run_id)
