@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 
@@ -9,9 +10,10 @@ from backend.app.agents.graph import Tutor
 from backend.app.agents.state import thread_config
 from backend.app.domain.tickets import StreamRequest
 from backend.app.errors import APIError
-from backend.app.limits.run_slots import RunSlots
 from backend.app.services.learning.turn_results import streamed_answer, streamed_lesson, turn_result
 from backend.app.storage.sessions_repo import SESSION_NOT_FOUND, SessionRepository
+from backend.app.storage.unavailable import unavailable_engine
+from backend.app.streaming.protocols import RunCaps
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ class LearningTurns:
     """Session starts and learner turns; routes stay thin and never touch the graph."""
 
     def __init__(
-        self, *, tutor: Tutor, course, sessions: SessionRepository, run_slots: RunSlots, settings
+        self, *, tutor: Tutor, course, sessions: SessionRepository, run_slots: RunCaps, settings
     ):
         self.tutor = tutor
         self.course = course
@@ -100,11 +102,21 @@ class LearningTurns:
                 user_message=initial["user_message"],
             )
             return self._lesson_ticket(session_id, state, request)
-        except Exception:
+        except Exception as failure:
+            self._give_up_on_outage(failure, slot_id)
             # The seed's STATE_INIT_ERROR: fall back to the synchronous lesson.
             log.exception("Preparing the lesson stream failed; answering synchronously")
             self.run_slots.release(slot_id)
             return None
+
+    def _give_up_on_outage(self, failure: Exception, slot_id: str) -> None:
+        """Re-raise an engine outage (a 503) instead of falling back: the synchronous path
+        needs the same database and would only fail again, more slowly."""
+        if unavailable_engine(failure) is None:
+            return
+        with contextlib.suppress(Exception):  # the slot's lease lapses by itself otherwise
+            self.run_slots.release(slot_id)
+        raise failure
 
     def send_message(
         self,
@@ -148,7 +160,8 @@ class LearningTurns:
             if stream_answers and intent == "question":
                 request = StreamRequest(**asker, question=user_message)
                 return self._answer_ticket(session_id, state, request, lesson_streaming)
-        except Exception:
+        except Exception as failure:
+            self._give_up_on_outage(failure, slot_id)
             # As for session/start (the seed's STATE_INIT_ERROR): answer synchronously.
             log.exception("Preparing the %s stream failed; answering synchronously", intent)
             self.run_slots.release(slot_id)
