@@ -209,5 +209,11 @@ class LearningTurns:
         self.sessions.delete(session_id)
         try:
             self.tutor.graph.checkpointer.delete_thread(session_id)
-        except Exception:
-            log.exception("Could not delete the checkpoints of a failed session")
+        except Exception as failure:
+            engine = unavailable_engine(failure)
+            if engine is None:
+                log.exception("Could not delete the checkpoints of a failed session")
+            else:  # the outage is logged once by the request's own 503
+                log.warning(
+                    "Could not delete the checkpoints of a failed session: %s is down", engine
+                )
