@@ -141,11 +141,11 @@ def summarize(per_run: list[dict], idle_per_s: float) -> dict:
         for name in BACKENDS:
             found = [run[level][name] for run in per_run]
             row[name] = {
-                "p50_ms": statistics.median(f["block_latency_ms"]["p50"] or 0 for f in found),
-                "p99_ms": statistics.median(f["block_latency_ms"]["p99"] or 0 for f in found),
+                "p50_ms": _median(f["block_latency_ms"]["p50"] for f in found),
+                "p99_ms": _median(f["block_latency_ms"]["p99"] for f in found),
                 "max_ms": max(f["block_latency_ms"]["max"] or 0 for f in found),
                 "errors": sum(f["errors"] for f in found),
-                "worker_cpu_share": statistics.median(f["cpu_share"]["worker"] for f in found),
+                "worker_cpu_share": _median(f["cpu_share"]["worker"] for f in found),
             }
         row["p50_redis_minus_sqlite_ms"] = round(
             row["redis"]["p50_ms"] - row["sqlite"]["p50_ms"], 2
@@ -192,6 +192,11 @@ def round_trips(per_run: list[dict], level: str, idle_per_s: float) -> dict:
         "worker_connections_used_while_streaming": max(f["used_clients"] for f in found),
         "client_list_samples": sum(f["samples"] for f in found),
     }
+
+
+def _median(values) -> float:
+    """The median over runs, rounded like the figures (a missing figure counts as 0)."""
+    return round(statistics.median(value or 0 for value in values), 2)
 
 
 def _public(figures: dict) -> dict:
