@@ -8,6 +8,7 @@ pool get the plain libpq form.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +17,7 @@ CONNECT_TIMEOUT_SECONDS = 3
 
 # Fixed keys of the start-up advisory locks (any 64-bit integers, unique to this app).
 MIGRATIONS_LOCK_KEY = 7_346_201_001
+LOCK_POLL_SECONDS = 0.1
 CHECKPOINT_SETUP_LOCK_KEY = 7_346_201_002
 
 _SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
@@ -56,7 +58,12 @@ def advisory_lock(url: str, key: int) -> Iterator[None]:
     with psycopg.connect(
         libpq_url(url), autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
     ) as connection:
-        connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        # Waiting in pg_advisory_lock would deadlock with the holder's own setup: LangGraph
+        # creates its indexes CONCURRENTLY, which waits for every open transaction, a
+        # blocked pg_advisory_lock call included, and Postgres cannot see the cycle (it
+        # passes through the client). So waiters poll, between short statements.
+        while not connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+            time.sleep(LOCK_POLL_SECONDS)
         try:
             yield
         finally:
