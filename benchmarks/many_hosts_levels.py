@@ -65,6 +65,11 @@ def measure(side: Side, fake: FakeProcess, level: int, run: int) -> dict:
     records, pending = fake.call("take_records")
     out = analyze(results, records)
     out.update(streams=level, wall_s=round(wall, 1), loadavg_1m=round(os.getloadavg()[0], 1))
+    # A stream whose first event is not stream_start (id 1) broke the wire contract even
+    # when it completed: say how many did.
+    out["streams_without_stream_start"] = sum(
+        1 for r in results if not r.events or r.events[0][0].get("type") != "stream_start"
+    )
     out["cpu_share"] = {name: round(seconds / wall, 2) for name, seconds in cpu.items()}
     if out.pop("unmatched") or pending or len(records) != level:
         out.update(upstream_requests=len(records), scripts_left=pending)
@@ -145,6 +150,9 @@ def summarize(per_run: list[dict], idle_per_s: float) -> dict:
                 "p99_ms": _median(f["block_latency_ms"]["p99"] for f in found),
                 "max_ms": max(f["block_latency_ms"]["max"] or 0 for f in found),
                 "errors": sum(f["errors"] for f in found),
+                "streams_without_stream_start": sum(
+                    f.get("streams_without_stream_start", 0) for f in found
+                ),
                 "worker_cpu_share": _median(f["cpu_share"]["worker"] for f in found),
             }
         row["p50_redis_minus_sqlite_ms"] = round(
