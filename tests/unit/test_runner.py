@@ -260,3 +260,46 @@ def test_the_runner_knows_the_store_only_by_its_protocols():
         tree = ast.parse((streaming / name).read_text(encoding="utf-8"))
         modules = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not [m for m in modules if m.startswith(concrete)], name
+
+
+class YieldingStore:
+    """A store whose batch writes yield for varying times, as a network store's do."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self._delays = iter([0.03, 0.0, 0.02, 0.0, 0.01] * 100)
+
+    def append_batch(self, events):
+        gevent.sleep(next(self._delays))  # later writes may finish before earlier ones
+        return self._store.append_batch(events)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_flushes_store_and_show_events_in_order_when_writes_yield(tmp_path):
+    store = SqliteStreamStore(tmp_path / "streams.db", max_events=500, retention_seconds=600)
+    runner = Runner(YieldingStore(store), lease_seconds=5)
+
+    def produce():
+        yield {"type": "stream_start"}
+        for n in range(40):
+            if n % 3 == 0:
+                gevent.sleep(0.005)  # a new flush is queued while one is still writing
+            yield {"type": "token", "n": n}
+        yield {"type": "stream_complete"}
+
+    greenlet, _ = start(runner, "yielding", produce)
+    frames = list(subscribe_sse(runner, "yielding", 0, heartbeat=1))
+    greenlet.join(5)
+
+    shown = [
+        int(line.split(": ")[1])
+        for f in frames
+        for line in f.split("\n")
+        if line.startswith("id: ")
+    ]
+    assert shown == list(range(1, 43))  # stream_start, 40 tokens, stream_complete
+    logged = runner.store.read("yielding", 0)
+    assert [seq for seq, _ in logged] == list(range(1, 43))
+    assert [event.get("n") for _, event in logged[1:-1]] == list(range(40))

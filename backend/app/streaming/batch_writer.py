@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 import gevent
+from gevent.lock import Semaphore
 
 from backend.app.streaming.protocols import RunLog
 from backend.app.streaming.records import RunLogFull
@@ -33,6 +34,10 @@ class BatchWriter:
         self._pending: list[tuple[str, int, dict]] = []
         self._flusher: gevent.Greenlet | None = None
         self._holding: set[str] = set()  # runs with held text
+        # One flush at a time: a store whose writes yield (Redis) would otherwise let a
+        # later flush land first, numbering the log out of order (XADD then refuses the
+        # earlier id) and showing local subscribers a later event before an earlier one.
+        self._flushing = Semaphore(1)
 
     def append(self, run_id: str, event: dict) -> bool:
         """Queue the run's next event for the log; False if the run was finished elsewhere.
@@ -99,6 +104,11 @@ class BatchWriter:
         together: one insert per event was the largest cost of a busy worker.
         """
         self._flusher = None
+        with self._flushing:
+            self._flush_queued()
+
+    def _flush_queued(self) -> None:
+        """Store what is queued now, in order, and show it to local subscribers."""
         for run_id in list(self._holding):  # the loop turn is over: its text goes out
             local = self._local.get(run_id)
             if local is None:
