@@ -46,15 +46,29 @@ def build_app(settings: Settings | None = None) -> Flask:
     return app
 
 
+# Redis connections the limiter's counters may use per worker (one check is one command).
+LIMITER_REDIS_CONNECTIONS = 8
+
+
 def register_rate_limits(app: Flask) -> None:
     """Flask-Limiter on RATELIMIT_STORAGE_URI or REDIS_URL (memory: per worker; redis: shared)."""
     settings = app.config["SETTINGS"]
     app.config["RATELIMIT_STORAGE_URI"] = settings.ratelimit_storage_uri
     app.config["RATELIMIT_KEY_PREFIX"] = f"{settings.REDIS_KEY_PREFIX}limits"
     if settings.ratelimit_storage_uri.startswith(("redis://", "rediss://")):
-        # A Redis that drops packets instead of refusing them must not hang requests:
-        # fail fast, and the failure is a 503 like any other engine outage.
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 5}
+        import redis
+
+        # A bounded pool of its own (the worker's Redis connections stay bounded: the
+        # stream store's REDIS_MAX_CONNECTIONS plus these), failing fast: a Redis that
+        # drops packets must not hang requests, its failure is a 503 like any outage.
+        pool = redis.BlockingConnectionPool.from_url(
+            settings.ratelimit_storage_uri,
+            max_connections=LIMITER_REDIS_CONNECTIONS,
+            timeout=5,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+        )
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": pool}
     limiter.init_app(app)
 
 
