@@ -74,7 +74,8 @@ class AppHost:
             self.process = subprocess.Popen(
                 command,
                 cwd=REPO_ROOT,
-                env={**os.environ, **self.env},
+                # Its own DATA_DIR: hosts share only what lives in Redis and Postgres.
+                env={**os.environ, "DATA_DIR": str(self.data_dir), **self.env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: kill() reaches the workers
