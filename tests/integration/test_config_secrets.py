@@ -132,7 +132,7 @@ def test_the_redis_url_comes_from_its_secret_and_selects_the_redis_stream_store(
         REDIS_URL_SECRET_ARN=_secret(secrets_endpoint, redis_url),
     )
     resolved = resolve_secrets(settings)
-    assert resolved.REDIS_URL == redis_url
+    assert redis_url == resolved.REDIS_URL
     # Streams, limits and caps then live in that Redis (DESIGN 4.4).
     assert resolved.stream_store == "redis"
     assert resolved.ratelimit_storage_uri == redis_url

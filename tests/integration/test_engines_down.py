@@ -14,6 +14,7 @@ import pytest
 from backend.app import create_app
 from tests.conftest import AuthHelper
 from tests.support.app_turns import START, start_lesson
+from tests.support.engines_down import assert_unavailable, theory_stream
 from tests.support.private_redis import running_private_redis
 from tests.support.sse_client import app_events
 
@@ -39,19 +40,6 @@ def settings(make_settings, private_redis, redis_prefix):
 @pytest.fixture
 def headers(auth):
     return auth.new_user_headers()
-
-
-def theory_stream(ticket: str) -> str:
-    return f"/api/v1/learning/theory-stream/{ticket}"
-
-
-def assert_unavailable(response, engine: str) -> None:
-    """503 UPSTREAM_UNAVAILABLE in the one error shape, naming the engine, no traceback."""
-    assert response.status_code == 503, response.get_data(as_text=True)
-    error = response.json["error"]
-    assert response.json["success"] is False and error["code"] == "UPSTREAM_UNAVAILABLE"
-    assert engine in error["message"] and error["request_id"]
-    assert "Traceback" not in response.get_data(as_text=True)
 
 
 def test_redis_down_fails_fast_and_the_same_app_recovers_when_it_returns(

@@ -13,6 +13,7 @@ import pytest
 
 from backend.app import create_app
 from tests.support.app_turns import START, start_lesson
+from tests.support.engines_down import assert_unavailable, theory_stream
 from tests.support.private_redis import running_private_redis
 from tests.support.sse_client import app_events
 
@@ -66,19 +67,6 @@ def test_postgres_down_fails_fast_and_the_same_app_recovers_when_it_returns(
     assert started.status_code == 200, started.json
     ticket = started.json["data"]["workflow_response"]["temp_session_id"]
     assert [event["type"] for _, event in app_events(client, theory_stream(ticket))] == LESSON
-
-
-def theory_stream(ticket: str) -> str:
-    return f"/api/v1/learning/theory-stream/{ticket}"
-
-
-def assert_unavailable(response, engine: str) -> None:
-    """503 UPSTREAM_UNAVAILABLE in the one error shape, naming the engine, no traceback."""
-    assert response.status_code == 503, response.get_data(as_text=True)
-    error = response.json["error"]
-    assert response.json["success"] is False and error["code"] == "UPSTREAM_UNAVAILABLE"
-    assert engine in error["message"] and error["request_id"]
-    assert "Traceback" not in response.get_data(as_text=True)
 
 
 def test_readiness_names_both_engines_when_both_are_down(

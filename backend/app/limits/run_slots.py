@@ -11,20 +11,16 @@ It stays beside the database it counts in: streaming/ imports no storage.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import delete, func, select, update
 
 from backend.app.errors import APIError
 from backend.app.storage.db import Database
 from backend.app.storage.models import ActiveRun, User
-
-DEFAULT_LEASE_SECONDS = 60.0
-RETRY_AFTER_SECONDS = 5
+from backend.app.streaming.run_caps import DEFAULT_LEASE_SECONDS, CapsAnswers
 
 
-class RunSlots:
+class RunSlots(CapsAnswers):
     """Acquire, renew and release a user's run slots atomically across workers."""
 
     def __init__(self, db: Database, cap: int) -> None:
@@ -62,16 +58,6 @@ class RunSlots:
             )
         return True
 
-    def acquire(self, user_id: str, run_id: str, kind: str, **lease) -> None:
-        """Like try_acquire, but answer 429 RATE_LIMITED when the cap is reached."""
-        if not self.try_acquire(user_id, run_id, kind, **lease):
-            raise APIError(
-                429,
-                "RATE_LIMITED",
-                f"At most {self.cap} generations can run at once. Wait for one to finish.",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-
     def renew(self, run_ids: list[str], lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         """Extend the leases of runs that are still working (one statement for all)."""
         if not run_ids:
@@ -96,12 +82,3 @@ class RunSlots:
                 .select_from(ActiveRun)
                 .where(ActiveRun.user_id == user_id, ActiveRun.lease_expires_at > time.time())
             )
-
-    @contextmanager
-    def hold(self, user_id: str, run_id: str, kind: str, **lease) -> Iterator[None]:
-        """Hold a slot for the duration of a synchronous generation."""
-        self.acquire(user_id, run_id, kind, **lease)
-        try:
-            yield
-        finally:
-            self.release(run_id)

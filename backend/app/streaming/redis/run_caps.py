@@ -10,17 +10,13 @@ is, until someone sweeps it, in RunSlots); then Redis drops them by itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import redis
 
 from backend.app.errors import APIError
 from backend.app.streaming.redis.connection import RedisParts, milliseconds
+from backend.app.streaming.run_caps import DEFAULT_LEASE_SECONDS, CapsAnswers
 
 # The same figures as the SQL backend (limits.run_slots), which streaming cannot import.
-DEFAULT_LEASE_SECONDS = 60.0
-RETRY_AFTER_SECONDS = 5
 GRACE_MS = 3_600_000
 
 # The server's clock in milliseconds; a script local every script below starts with.
@@ -83,7 +79,7 @@ return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
 )
 
 
-class RedisRunCaps(RedisParts):
+class RedisRunCaps(CapsAnswers, RedisParts):
     """Acquire, renew and release a user's run slots atomically across hosts."""
 
     def __init__(self, client: redis.Redis, cap: int, *, prefix: str = "tutor:caps:") -> None:
@@ -107,16 +103,6 @@ class RedisRunCaps(RedisParts):
             raise APIError(409, "CONFLICT", "This is already running. Wait for it to finish.")
         return taken == 1
 
-    def acquire(self, user_id: str, run_id: str, kind: str, **lease: float) -> None:
-        """Like try_acquire, but answer 429 RATE_LIMITED when the cap is reached."""
-        if not self.try_acquire(user_id, run_id, kind, **lease):
-            raise APIError(
-                429,
-                "RATE_LIMITED",
-                f"At most {self.cap} generations can run at once. Wait for one to finish.",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-
     def renew(self, run_ids: list[str], lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         """Extend the leases of runs that are still working (one round trip for all)."""
         if run_ids:
@@ -132,12 +118,3 @@ class RedisRunCaps(RedisParts):
     def running(self, user_id: str) -> int:
         """How many unexpired runs the user has."""
         return self._script("running", RUNNING)(keys=[self._key("user", user_id)])
-
-    @contextmanager
-    def hold(self, user_id: str, run_id: str, kind: str, **lease: float) -> Iterator[None]:
-        """Hold a slot for the duration of a synchronous generation."""
-        self.acquire(user_id, run_id, kind, **lease)
-        try:
-            yield
-        finally:
-            self.release(run_id)
