@@ -52,6 +52,7 @@ class Services:
     model: BaseChatModel  # one client (and connection pool) per process
     tutor: Tutor
     stream_store: StreamStore  # tickets, run logs and run coordination (SQLite or Redis)
+    runner: Runner  # the producers of lesson and answer runs, their reader and takeovers
     sessions: SessionRepository
     turns: LearningTurns
     session_views: SessionViews
@@ -99,6 +100,7 @@ def build_services(settings: Settings) -> Services:
         model=model,
         tutor=tutor,
         stream_store=stream_store,
+        runner=runner,
         sessions=sessions,
         turns=LearningTurns(
             tutor=tutor, course=course, sessions=sessions, run_slots=run_slots, settings=settings

@@ -28,7 +28,7 @@ def hand_over_on_stop(worker) -> None:
     continue the runs of a worker or host that died or stopped.
     """
     app = worker.wsgi
-    services(app).lesson_streams.runner.takeovers.ensure_sweeping()
+    services(app).runner.takeovers.ensure_sweeping()
     stop = signal.getsignal(signal.SIGTERM)
 
     def on_sigterm(signum, frame) -> None:
@@ -44,7 +44,7 @@ def hand_over_streams(app: Flask) -> None:
     """Hand this worker's lesson and answer runs over; end its problem streams."""
     tutor = services(app)
     try:
-        handed = tutor.lesson_streams.runner.hand_over()  # one runner serves both kinds
+        handed = tutor.runner.hand_over()
         ended = tutor.problem_streams.stop_all()
     except Exception:
         log.exception("Handing the streams over failed")

@@ -131,11 +131,6 @@ class TicketStreamService:
             ticket = StreamTicket.model_validate(meta)
             self._on_done(ticket, RunResult(run_id, "aborted", events=events, terminal=ABORTED))
 
-    def reap_lapsed_runs(self) -> None:
-        """Continue runs whose worker died even if nobody is subscribed to them."""
-        for run_id in self.store.lapsed_runs(self.kind):
-            self.runner.takeovers.take_over_lapsed(run_id)
-
     def take_over(self, run_id: str) -> None:
         """Continue a run whose producer's lease lapsed, from what it delivered (DESIGN 4.4).
 
@@ -204,7 +199,6 @@ class TicketStreamService:
         _, payload = claimed
         stream_ticket = StreamTicket.model_validate(payload)
         run_id = run_id_for(ticket)
-        self.reap_lapsed_runs()
         self.store.create_run(
             run_id, owner, self.kind, self.settings.STREAM_RUN_LEASE_SECONDS, payload
         )
