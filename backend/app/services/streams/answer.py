@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backend.app.domain.tickets import StreamTicket
-from backend.app.services.streams.answer_events import produce_answer_events
+from backend.app.services.streams.answer_events import answer_text, produce_answer_events
 from backend.app.services.streams.base import TicketStreamService, session_status
 from backend.app.services.streams.takeover_events import continue_answer_events
 from backend.app.streaming.runner import RunResult
-
-
-def delivered_answer(result: RunResult) -> str:
-    """The answer text a run delivered so far."""
-    return "".join(e["text"] for e in result.events if e.get("type") == "qna_token")
 
 
 class AnswerStreamService(TicketStreamService):
@@ -38,11 +33,14 @@ class AnswerStreamService(TicketStreamService):
 
     def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Append the question and the answer (or what was delivered) to the conversation."""
-        answer = delivered_answer(result)
+        answer = answer_text(result.events)
         record = {"status": session_status(result.outcome), "answer": answer}
         state = self.qna.finalize_streaming_state(ticket, record)
         self.sessions.record_progress(ticket.session_id, state)
 
     def log_fields(self, result: RunResult) -> dict:
         """Characters delivered and the error code."""
-        return {"chars": len(delivered_answer(result)), "code": (result.terminal or {}).get("code")}
+        return {
+            "chars": len(answer_text(result.events)),
+            "code": (result.terminal or {}).get("code"),
+        }

@@ -55,3 +55,8 @@ def produce_answer_events(context: QnAContext, model) -> Iterator[dict]:
         "usage": stats.usage,
         "taken_over": False,  # True only when another worker or host continued the run
     }
+
+
+def answer_text(events: list[dict]) -> str:
+    """The answer text a run's events delivered, in order."""
+    return "".join(event["text"] for event in events if event.get("type") == "qna_token")

@@ -6,19 +6,10 @@ from collections.abc import Iterator
 
 from backend.app.domain.tickets import StreamTicket
 from backend.app.services.streams.base import TicketStreamService, session_status
-from backend.app.services.streams.lesson_events import produce_lesson_events
+from backend.app.services.streams.lesson_events import lesson_blocks, produce_lesson_events
 from backend.app.services.streams.takeover_events import continue_lesson_events
 from backend.app.streaming.runner import RunResult
 from backend.app.tools.content.lesson_context import LessonContext
-
-
-def delivered_blocks(result: RunResult) -> list[dict]:
-    """The lesson blocks a run delivered, in order."""
-    return [
-        {key: event[key] for key in ("block_type", "block_id", "data")}
-        for event in result.events
-        if event.get("type") == "theory_block"
-    ]
 
 
 class LessonStreamService(TicketStreamService):
@@ -45,7 +36,8 @@ class LessonStreamService(TicketStreamService):
     def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Commit the lesson (or what was delivered) to the session."""
         state = self.educator.finalize_streaming_state(
-            ticket, {"status": session_status(result.outcome), "blocks": delivered_blocks(result)}
+            ticket,
+            {"status": session_status(result.outcome), "blocks": lesson_blocks(result.events)},
         )
         self.sessions.record_progress(ticket.session_id, state)
 
@@ -59,7 +51,7 @@ class LessonStreamService(TicketStreamService):
         """Blocks delivered, the fallback used and the error code."""
         terminal = result.terminal or {}
         return {
-            "blocks": len(delivered_blocks(result)),
+            "blocks": len(lesson_blocks(result.events)),
             "fallback_mode": terminal.get("fallback_mode"),
             "code": terminal.get("code"),
         }

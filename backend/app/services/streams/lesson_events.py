@@ -67,15 +67,10 @@ def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
             "Lesson stream failed after %d blocks: %s", len(delivered), type(error).__name__
         )
         fallback_mode = "continuation" if delivered else "sync"
+        if not delivered:
+            stats.blocks = BlockTally()  # the sync lesson replaces the attempt, unseen
         try:
-            if delivered:
-                rest = theory_continuation_tool(context, model, delivered, stats.blocks)
-            else:
-                stats.blocks = BlockTally()  # the sync lesson replaces the attempt, unseen
-                rest = [
-                    {"block_type": b["block_type"], "data": b["data"]}
-                    for b in theory_generation_tool(context, model, stats.blocks)
-                ]
+            rest = rest_of_lesson(context, model, delivered, stats.blocks)
         except Exception as fallback_error:
             log.warning(
                 "Lesson fallback (%s) failed: %s", fallback_mode, type(fallback_error).__name__
@@ -84,13 +79,50 @@ def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
             return
         for block in rest:
             yield block_event(block)
-    yield {
+    yield lesson_complete(len(delivered), fallback_mode, started, stats)
+
+
+def lesson_complete(
+    total_blocks: int,
+    fallback_mode: str | None,
+    started: float,
+    stats: StreamStats,
+    *,
+    taken_over: bool = False,
+) -> dict:
+    """A lesson's stream_complete (`taken_over`: another worker or host continued it)."""
+    return {
         "type": "stream_complete",
-        "total_blocks": len(delivered),
+        "total_blocks": total_blocks,
         "fallback": fallback_mode is not None,
         "fallback_mode": fallback_mode,
         "elapsed_ms": round((time.monotonic() - started) * 1000),
         "usage": stats.usage,
         "skipped_blocks": stats.blocks.skipped,
-        "taken_over": False,  # True only when another worker or host continued the run
+        "taken_over": taken_over,
     }
+
+
+def rest_of_lesson(
+    context: LessonContext, model, delivered: list[dict], tally: BlockTally
+) -> list[dict]:
+    """The blocks after `delivered` in one call (the whole lesson when none was delivered).
+
+    Unnumbered `{"block_type", "data"}`; GenerationFailed or ModelUnavailable when the
+    model gives nothing usable.
+    """
+    if delivered:
+        return theory_continuation_tool(context, model, delivered, tally)
+    return [
+        {"block_type": b["block_type"], "data": b["data"]}
+        for b in theory_generation_tool(context, model, tally)
+    ]
+
+
+def lesson_blocks(events: list[dict]) -> list[dict]:
+    """The lesson blocks among a run's events, in order, as the session keeps them."""
+    return [
+        {key: event[key] for key in ("block_type", "block_id", "data")}
+        for event in events
+        if event.get("type") == "theory_block"
+    ]

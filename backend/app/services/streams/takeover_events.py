@@ -17,15 +17,17 @@ from langchain_core.messages import AIMessage, HumanMessage
 from backend.app.agents.qna_resolver.context import QnAContext, build_answer_messages
 from backend.app.llm.errors import GenerationFailed
 from backend.app.llm.text_stream import stream_text
+from backend.app.services.streams.answer_events import answer_text
+from backend.app.services.streams.lesson_events import (
+    lesson_blocks,
+    lesson_complete,
+    rest_of_lesson,
+)
 from backend.app.streaming.events import stream_error
 from backend.app.streaming.text_events import MergeableText
-from backend.app.tools.content.block_intake import BlockTally
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
-from backend.app.tools.content.theory_tools import (
-    theory_continuation_tool,
-    theory_generation_tool,
-)
+from backend.app.tools.content.theory_stream_tool import StreamStats
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +45,10 @@ def continue_lesson_events(context: LessonContext, model, logged: list[dict]) ->
     started = time.monotonic()
     if not any(event.get("type") == "stream_start" for event in logged):
         yield {"type": "stream_start", "estimated_blocks": ESTIMATED_BLOCKS}
-    delivered = [
-        {key: event[key] for key in ("block_type", "block_id", "data")}
-        for event in logged
-        if event.get("type") == "theory_block"
-    ]
-    tally = BlockTally()
+    delivered = lesson_blocks(logged)
+    stats = StreamStats()
     try:
-        if delivered:
-            rest = theory_continuation_tool(context, model, delivered, tally)
-        else:
-            rest = theory_generation_tool(context, model, tally)
+        rest = rest_of_lesson(context, model, delivered, stats.blocks)
     except GenerationFailed as failed:
         if not delivered:
             log.warning("Taken-over lesson could not be generated: %s", failed)
@@ -71,16 +66,8 @@ def continue_lesson_events(context: LessonContext, model, logged: list[dict]) ->
             "block_id": offset,
             "data": block["data"],
         }
-    yield {
-        "type": "stream_complete",
-        "total_blocks": len(delivered) + len(rest),
-        "fallback": True,
-        "fallback_mode": "continuation",
-        "elapsed_ms": round((time.monotonic() - started) * 1000),
-        "usage": None,
-        "skipped_blocks": tally.skipped,
-        "taken_over": True,
-    }
+    total = len(delivered) + len(rest)
+    yield lesson_complete(total, "continuation", started, stats, taken_over=True)
 
 
 def continue_answer_events(
@@ -90,7 +77,7 @@ def continue_answer_events(
     started = time.monotonic()
     if not any(event.get("type") == "stream_start" for event in logged):
         yield {"type": "stream_start"}
-    delivered = "".join(e["text"] for e in logged if e.get("type") == "qna_token")
+    delivered = answer_text(logged)
     messages = build_answer_messages(context)
     if delivered:
         messages += [AIMessage(delivered), HumanMessage(CONTINUE_ANSWER)]
