@@ -74,7 +74,6 @@ class LiveReader:
         # Runs watched by this process's subscribers (in-process bookkeeping only).
         self._runs: dict[str, WatchedRun] = {}
         self._greenlet: gevent.Greenlet | None = None
-        self.reads = 0  # store reads made by the reader (benchmarks report them)
         self._outage = OutageLog(log, "Reading the stream store for live subscribers")
 
     def join(self, run_id: str, after_seq: int) -> None:
@@ -137,7 +136,6 @@ class LiveReader:
             return
         cursors = {run_id: run.cursor for run_id, run in followed.items()}
         found = self.store.read_many(cursors, READ_WAIT_SECONDS)
-        self.reads += 1
         for run_id, run in followed.items():
             events = found.get(run_id)
             run.in_feed = True
