@@ -9,6 +9,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from backend.app.config import ConfigError, Settings
 from backend.app.observability.redaction import url_without_password
+from backend.app.storage.file_lock import host_lock
 from backend.app.storage.postgres import (
     CHECKPOINT_SETUP_LOCK_KEY,
     CONNECT_TIMEOUT_SECONDS,
@@ -51,10 +52,13 @@ def _sqlite(path: Path) -> BaseCheckpointSaver:
     connection = sqlite3.connect(
         path, check_same_thread=False, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
     )
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    saver = SqliteSaver(connection)
-    saver.setup()
+    # Switching to WAL does not wait for a busy file: workers starting together failed
+    # with "database is locked" (and gunicorn then stops them all). They take turns.
+    with host_lock(path.with_name(path.name + ".setup.lock")):
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        saver = SqliteSaver(connection)
+        saver.setup()
     return saver
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from backend.app.storage.file_lock import host_lock
 from backend.app.storage.postgres import MIGRATIONS_LOCK_KEY, advisory_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -40,11 +40,5 @@ def _migration_lock(engine: Engine, data_dir: Path) -> Iterator[None]:
         with advisory_lock(engine.url.render_as_string(hide_password=False), MIGRATIONS_LOCK_KEY):
             yield
         return
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / ".migrate.lock").open("w") as lock:
-        # Workers of one host wait here for whichever started first.
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with host_lock(data_dir / ".migrate.lock"):  # the workers of one host take turns
+        yield
