@@ -36,6 +36,11 @@ export function useLessonBlocks() {
     return insertBlock(theoryBlocks.value, seen, block)
   }
 
+  /** Whether block `id` is shown already. */
+  function hasBlock(id) {
+    return seen.has(id)
+  }
+
   /** Show exactly `blocks` (a whole lesson, or none). */
   function setBlocks(blocks) {
     theoryBlocks.value = []
@@ -43,5 +48,5 @@ export function useLessonBlocks() {
     for (const block of blocks ?? []) handleTheoryBlock(block)
   }
 
-  return { theoryBlocks, receivedBlocks, handleTheoryBlock, setBlocks }
+  return { theoryBlocks, receivedBlocks, handleTheoryBlock, hasBlock, setBlocks }
 }

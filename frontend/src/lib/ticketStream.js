@@ -31,13 +31,15 @@ export function sleep(ms, signal) {
  * Resolves to `{outcome, terminal?, code?, reason?}` where outcome is `completed`,
  * `cancelled`, `failed` (a terminal or refusal the learner can retry), `fallback` (timeout,
  * repeated failures, a lost run) or `aborted` (the caller's signal).
- * `onEvent` receives every new event in order, terminal included (not refusals).
+ * `onEvent` receives every new event in order, terminal included (not refusals);
+ * `onVolatile` the events without an id (previews: never stored, never replayed).
  */
 export async function runTicketStream({
   tempId,
   connect,
   refresh = async () => false,
   onEvent,
+  onVolatile = () => {},
   signal,
   resumeFrom = null,
   options = {},
@@ -78,7 +80,10 @@ export async function runTicketStream({
       })) {
         resetIdle()
         if (id === null || id === undefined || id === '') {
-          if (data?.type !== 'stream_error') continue // events always carry ids; ignore strays
+          if (data?.type !== 'stream_error') {
+            onVolatile(data)
+            continue
+          }
           verdict = await refusal(data)
           break
         }

@@ -46,10 +46,15 @@ export const learningService = {
   },
   /**
    * Phase 2: the lesson's SSE events (`{id, data}`), over fetch so the JWT travels in the
-   * Authorization header (a native EventSource cannot send it). `lastEventId` resumes.
+   * Authorization header (a native EventSource cannot send it). `lastEventId` resumes;
+   * `preview` also asks for `block_preview` events (no id) of the block being written.
    */
-  connectTheoryStream(tempSessionId, options = {}) {
-    return connectSse(`/learning/theory-stream/${encodeURIComponent(tempSessionId)}`, options)
+  connectTheoryStream(tempSessionId, { preview = false, ...options } = {}) {
+    const query = preview ? '?preview=1' : ''
+    return connectSse(
+      `/learning/theory-stream/${encodeURIComponent(tempSessionId)}${query}`,
+      options,
+    )
   },
   async cancelTheoryStream(tempSessionId) {
     const response = await authorizedFetch(

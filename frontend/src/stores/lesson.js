@@ -6,6 +6,7 @@ import { computed, ref } from 'vue'
 
 import { renewSessionOrLogout } from '@/services/api'
 import { learningService } from '@/services/learningService'
+import { useBlockPreview } from '@/lib/blockPreview'
 import { useLessonBlocks } from '@/lib/lessonBlocks'
 import { useLessonStatus } from '@/lib/lessonStatus'
 import { runTicketStream } from '@/lib/ticketStream'
@@ -18,7 +19,10 @@ export const useLessonStore = defineStore('lesson', () => {
   const chapterNumber = ref(null)
   const sectionNumber = ref(null)
   const tempSessionId = ref(null)
-  const { theoryBlocks, receivedBlocks, handleTheoryBlock, setBlocks } = useLessonBlocks()
+  const { theoryBlocks, receivedBlocks, handleTheoryBlock, hasBlock, setBlocks } = useLessonBlocks()
+  // The block being written, shown as plain text until it arrives rendered.
+  const { preview, handleBlockPreview, settleBlock, clearPreview, resetPreview, wasPreviewed } =
+    useBlockPreview(hasBlock)
   const {
     theoryStreamingState,
     estimatedBlocks,
@@ -30,9 +34,13 @@ export const useLessonStore = defineStore('lesson', () => {
     failTheoryStreaming,
     handleTheoryEvent,
   } = useLessonStatus({
-    onBlock: handleTheoryBlock,
+    onBlock: (block) => {
+      handleTheoryBlock(block)
+      settleBlock(Number(block.block_id))
+    },
     onEnd: () => {
       tempSessionId.value = null // the ticket is spent once its lesson ended
+      clearPreview()
     },
   })
   const usedSyncFallback = ref(false)
@@ -58,6 +66,7 @@ export const useLessonStore = defineStore('lesson', () => {
     tempSessionId.value = null
     resetStatus()
     setBlocks([])
+    resetPreview()
     usedSyncFallback.value = false
   }
 
@@ -69,9 +78,13 @@ export const useLessonStore = defineStore('lesson', () => {
     if (theoryStreamingState.value !== 'streaming') theoryStreamingState.value = 'streaming'
     const result = await runTicketStream({
       tempId: ticket,
-      connect: (id, options) => learningService.connectTheoryStream(id, options),
+      connect: (id, options) =>
+        learningService.connectTheoryStream(id, { ...options, preview: true }),
       refresh: renewSessionOrLogout,
       onEvent: handleTheoryEvent,
+      onVolatile: (event) => {
+        if (event?.type === 'block_preview' && controller === own) handleBlockPreview(event)
+      },
       signal: own.signal,
       resumeFrom,
       options: streamOptions.value,
@@ -137,6 +150,7 @@ export const useLessonStore = defineStore('lesson', () => {
     if (ticket) learningService.cancelTheoryStream(ticket).catch(() => {}) // free its run slot
     theoryStreamingState.value = 'fallback'
     tempSessionId.value = null
+    clearPreview()
     try {
       const data = await learningService.startSyncLesson(chapterNumber.value, sectionNumber.value)
       sessionId.value = data.session_info.session_id
@@ -211,6 +225,7 @@ export const useLessonStore = defineStore('lesson', () => {
     tempSessionId,
     theoryStreamingState,
     theoryBlocks,
+    preview,
     estimatedBlocks,
     streamSummary,
     skippedBlocks,
@@ -223,6 +238,8 @@ export const useLessonStore = defineStore('lesson', () => {
     resetLesson,
     handleTheoryBlock,
     handleTheoryEvent,
+    handleBlockPreview,
+    wasPreviewed,
     completeTheoryStreaming,
     failTheoryStreaming,
     startLesson,

@@ -21,6 +21,14 @@ export const lesson = {
     skipped_blocks: skipped,
   }),
   error: (code) => ({ type: 'stream_error', code, message: code }),
+  // A preview of the block being written (sent without an id: ev(null, ...)).
+  preview: (id, offset, text, blockType = 'section') => ({
+    type: 'block_preview',
+    block_id: id,
+    block_type: blockType,
+    offset,
+    text,
+  }),
 }
 
 /**

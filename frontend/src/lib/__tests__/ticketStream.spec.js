@@ -29,6 +29,24 @@ describe('runTicketStream', () => {
     expect(calls).toEqual([{ tempId: 'ticket', lastEventId: null }])
   })
 
+  it('hands events without an id (previews) to onVolatile, never to onEvent', async () => {
+    const volatile = []
+    const { result, events } = await run(
+      [
+        [
+          ev(1, lesson.start()),
+          ev(null, lesson.preview(1, 0, '제목')),
+          ev(2, lesson.block(1)),
+          ev(3, lesson.complete(1)),
+        ],
+      ],
+      { onVolatile: (data) => volatile.push(data) },
+    )
+    expect(result.outcome).toBe('completed')
+    expect(volatile).toEqual([lesson.preview(1, 0, '제목')])
+    expect(events.map((e) => e.type)).toEqual(['stream_start', 'theory_block', 'stream_complete'])
+  })
+
   it('resumes after a drop with Last-Event-ID and skips replayed events', async () => {
     const { result, events, calls } = await run([
       [ev(1, lesson.start()), ev(2, lesson.block(1)), 'drop'],

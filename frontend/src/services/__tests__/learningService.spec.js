@@ -83,4 +83,22 @@ describe('learningService: messages, answers, feedback', () => {
       method: 'POST',
     })
   })
+
+  it('a lesson stream asks for previews in the query; they come without an id', async () => {
+    const sse =
+      'data: {"type":"block_preview","block_id":1,"block_type":null,"offset":0,"text":"📚"}\n\n' +
+      'id: 2\ndata: {"type":"theory_block","block_id":1}\n\n'
+    stubFetch(() => new Response(sse, { status: 200 }))
+    const events = []
+    for await (const event of learningService.connectTheoryStream('t/1', { preview: true })) {
+      events.push(event)
+    }
+    expect(calls[0].url).toBe('/api/v1/learning/theory-stream/t%2F1?preview=1')
+    expect(events.map((e) => [e.id, e.data.type])).toEqual([
+      [null, 'block_preview'],
+      ['2', 'theory_block'],
+    ])
+    for await (const _ of learningService.connectTheoryStream('t2')) break
+    expect(calls[1].url).toBe('/api/v1/learning/theory-stream/t2')
+  })
 })

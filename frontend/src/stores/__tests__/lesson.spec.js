@@ -293,3 +293,50 @@ describe('a streamed lesson against a fake stream', () => {
     expect([store.chapterNumber, store.sectionNumber, store.receivedBlocks]).toEqual([2, 1, 1])
   })
 })
+
+describe('previews of the block being written', () => {
+  it('shows the block in progress until its theory_block replaces it', async () => {
+    let release
+    const gate = new Promise((resolve) => (release = resolve))
+    const seen = []
+    learningService.startTheoryStreaming.mockResolvedValue(streamingStart())
+    learningService.connectTheoryStream.mockImplementation(async function* (id, options) {
+      seen.push(options.preview)
+      yield ev(1, lesson.start(2))
+      yield ev(null, lesson.preview(1, 0, '📚 2챕터', 'header'))
+      yield ev(null, lesson.preview(1, 5, '\nT'))
+      await gate
+      yield ev(2, lesson.block(1))
+      yield ev(null, lesson.preview(1, 7, ' late')) // a stale poll: the block is rendered
+      yield ev(null, lesson.preview(2, 0, 'b'))
+      yield ev(3, lesson.block(2))
+      yield ev(4, lesson.complete(2))
+    })
+
+    await store.startLesson(2, 1)
+    await vi.waitFor(() => expect(store.preview?.text).toBe('📚 2챕터\nT'))
+    expect(store.theoryBlocks).toEqual([])
+    expect(seen).toEqual([true]) // the lesson asks for previews
+    release()
+    await settle(store)
+    expect(store.preview).toBeNull()
+    expect(store.theoryBlocks.map((b) => b.block_id)).toEqual([1, 2])
+    expect([store.wasPreviewed(1), store.wasPreviewed(2)]).toEqual([true, true])
+  })
+
+  it('after a drop the current block comes again from offset 0; an ended lesson shows none', async () => {
+    const { connect, calls } = scriptedConnect([
+      [ev(1, lesson.start(1)), ev(null, lesson.preview(1, 0, '제목의 앞', 'header')), 'drop'],
+      [ev(null, lesson.preview(1, 0, '제목의 앞부분', 'header')), 'hang'],
+    ])
+    learningService.startTheoryStreaming.mockResolvedValue(streamingStart())
+    learningService.connectTheoryStream.mockImplementation(connect)
+
+    await store.startLesson(2, 1)
+    await vi.waitFor(() => expect(store.preview?.text).toBe('제목의 앞부분'))
+    expect(calls.map((c) => c.lastEventId)).toEqual([null, 1])
+    store.handleTheoryEvent(lesson.error('CANCELLED'))
+    expect(store.preview).toBeNull()
+    store.resetLesson()
+  })
+})

@@ -65,6 +65,47 @@ describe('LessonView', () => {
     expect(learningService.cancelTheoryStream).toHaveBeenCalledWith('ticket')
   })
 
+  it('shows the block being written in the slot of its block, hidden from screen readers', async () => {
+    Object.assign(store, {
+      sessionId: 's1',
+      chapterNumber: 2,
+      sectionNumber: 1,
+      theoryStreamingState: 'streaming',
+    })
+    store.handleTheoryBlock({ block_type: 'header', block_id: 1, data: { title: 'LLM이란?' } })
+    store.handleBlockPreview({
+      type: 'block_preview',
+      block_id: 2,
+      offset: 0,
+      text: '들어가며\n본문',
+    })
+    const wrapper = await mountAt('/learn/s1')
+
+    const region = wrapper.get('[data-testid=lesson-blocks]')
+    const slots = region.findAll('article')
+    expect(slots.map((slot) => slot.attributes('data-testid'))).toEqual([
+      'lesson-block',
+      'lesson-preview',
+    ])
+    const preview = slots[1]
+    expect(preview.attributes('aria-hidden')).toBe('true')
+    expect(preview.classes()).toContain('theory-block') // the same margins as the block
+    expect(preview.text()).toBe('들어가며\n본문')
+    expect(wrapper.find('.block-pending').exists()).toBe(false)
+
+    store.handleTheoryEvent({
+      type: 'theory_block',
+      block_type: 'section',
+      block_id: 2,
+      data: { type: 'introduction', content: '본문' },
+    })
+    await flushPromises()
+    expect(region.find('[data-testid=lesson-preview]').exists()).toBe(false)
+    const block = region.get('[data-block-id="2"]')
+    expect(block.classes()).toContain('settled') // takes the preview's place without moving
+    expect(region.get('[data-block-id="1"]').classes()).not.toContain('settled')
+  })
+
   it('shows an error with a retry button', async () => {
     Object.assign(store, { sessionId: 's1', chapterNumber: 2, sectionNumber: 1 })
     store.failTheoryStreaming('GENERATION_FAILED')
