@@ -36,6 +36,9 @@ class StreamRequest(BaseModel):
     slot_id: str
     user_message: str = ""  # a lesson: the learner's message that asked for it
     question: str = ""  # an answer: the learner's question
+    # When the request that asked for the run arrived (epoch seconds, wall clock: the run
+    # may be claimed on another host), for the time to first block.
+    requested_at: float | None = None
 
 
 class StreamTicket(StreamRequest):

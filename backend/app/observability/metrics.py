@@ -33,9 +33,19 @@ HTTP_LATENCY = Histogram(
 )
 
 
+# `kind` on stream metrics: "theory" (lessons), "qna" (answers), "problem" (generated
+# problems), as the stream services name themselves.
+TIME_TO_FIRST_BLOCK = Histogram(
+    "tutor_time_to_first_block_seconds",
+    "From the arrival of the request that asked for a stream (session/start or"
+    " session/message) to its first block written to the client (lesson: theory_block;"
+    " answer: qna_token), wall clock.",
+    ["kind"],
+    buckets=(0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20, 30),
+)
 STREAM_FIRST_BLOCK = Histogram(
     "tutor_stream_first_block_seconds",
-    "Time from a stream's start to its first content event (TTFT of blocks).",
+    "Producer side: from a run's start to its first content event (the model's share).",
     ["kind"],
     buckets=(0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30),
 )
@@ -71,6 +81,35 @@ FEEDBACK = Counter(
     "Learner feedback on lessons and answers, by target and rating (up or down).",
     ["target", "rating"],
 )
+LESSONS_STARTED = Counter(
+    "tutor_lessons_started_total",
+    "Streamed lessons asked for (session/start with streaming, next and easier lessons):"
+    " the denominator of the fallback rate.",
+)
+LESSON_FALLBACKS = Counter(
+    "tutor_lesson_fallbacks_total",
+    "Lessons that needed a fallback, by reason (see FALLBACK_REASONS).",
+    ["reason"],
+)
+# preparation: session/start could not prepare the stream and answered synchronously;
+# upstream_before_first_block: the model failed before the first block (fallback_mode
+# "sync"); continuation: it failed after some blocks and the rest was asked for apart;
+# takeover: the run's worker died and another worker or host continued it; client: the
+# client gave up on a stream and asked for the synchronous lesson (`fallback_from`).
+FALLBACK_REASONS = (
+    "preparation",
+    "upstream_before_first_block",
+    "continuation",
+    "takeover",
+    "client",
+)
+
+# Series that exist from the start, at 0, so rates and ratios are 0 rather than absent.
+for _reason in FALLBACK_REASONS:
+    LESSON_FALLBACKS.labels(_reason)
+for _target in ("lesson", "answer"):
+    for _rating in ("up", "down"):
+        FEEDBACK.labels(_target, _rating)
 
 
 def observe_stream(
@@ -91,6 +130,18 @@ def observe_stream(
         STREAM_FIRST_BLOCK.labels(kind).observe(first_content_at - started_at)
         first_ms = round((first_content_at - started_at) * 1000)
     return first_ms, round(total * 1000)
+
+
+def count_lesson_started() -> None:
+    """Count a streamed lesson asked for (the fallback rate's denominator)."""
+    LESSONS_STARTED.inc()
+
+
+def count_lesson_fallback(reason: str) -> None:
+    """Count a lesson that needed a fallback, for one of FALLBACK_REASONS."""
+    if reason not in FALLBACK_REASONS:
+        raise ValueError(f"unknown fallback reason: {reason!r}")
+    LESSON_FALLBACKS.labels(reason).inc()
 
 
 # Methods get a label of their own; any other word a client sends counts as OTHER, since

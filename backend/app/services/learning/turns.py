@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import uuid
 
 from backend.app.agents.graph import Tutor
 from backend.app.agents.state import thread_config
 from backend.app.domain.tickets import StreamRequest
 from backend.app.errors import APIError
+from backend.app.observability.metrics import count_lesson_fallback, count_lesson_started
 from backend.app.services.learning.turn_results import streamed_answer, streamed_lesson, turn_result
 from backend.app.storage.sessions_repo import SESSION_NOT_FOUND, SessionRepository
 from backend.app.storage.unavailable import unavailable_engine
@@ -84,8 +86,10 @@ class LearningTurns:
 
     def _start_streaming(self, user, session_id: str, slot_id: str, initial: dict) -> dict | None:
         """Phase 1 of a streamed lesson: state + ticket; None means use the synchronous path."""
+        requested_at = time.time()  # the ticket carries it: time to first block
         # The slot outlives this request: the run renews it, and releases it when done.
         self.run_slots.acquire(user.id, slot_id, "lesson", lease_seconds=self.ticket_ttl + 30)
+        count_lesson_started()
         try:
             self.sessions.create(
                 session_id,
@@ -100,10 +104,12 @@ class LearningTurns:
                 user_id=user.id,
                 slot_id=slot_id,
                 user_message=initial["user_message"],
+                requested_at=requested_at,
             )
             return self._lesson_ticket(session_id, state, request)
         except Exception as failure:
             self._give_up_on_outage(failure, slot_id)
+            count_lesson_fallback("preparation")
             # The seed's STATE_INIT_ERROR: fall back to the synchronous lesson.
             log.exception("Preparing the lesson stream failed; answering synchronously")
             self.run_slots.release(slot_id)
@@ -132,6 +138,7 @@ class LearningTurns:
         Streamed lessons and answers come back as a ticket (`temp_session_id`); otherwise
         the whole result is in `workflow_response`.
         """
+        requested_at = time.time()  # the ticket carries it: time to first block
         row = self.sessions.owned(session_id, user.id)
         if row is None:
             raise APIError(404, "NOT_FOUND", SESSION_NOT_FOUND)
@@ -151,10 +158,16 @@ class LearningTurns:
             self.run_slots.release(slot_id)
             raise
         intent = state.get("user_intent")
-        asker = {"session_id": session_id, "user_id": user.id, "slot_id": slot_id}
+        asker = {
+            "session_id": session_id,
+            "user_id": user.id,
+            "slot_id": slot_id,
+            "requested_at": requested_at,
+        }
         try:
             if intent in LESSON_INTENTS and state.get("session_progress_stage") == STREAMING:
                 retry = bool(state.get("is_retry_session"))
+                count_lesson_started()
                 request = StreamRequest(**asker, user_message=user_message)
                 return self._lesson_ticket(session_id, state, request, is_retry_session=retry)
             if stream_answers and intent == "question":
@@ -162,6 +175,8 @@ class LearningTurns:
                 return self._answer_ticket(session_id, state, request, lesson_streaming)
         except Exception as failure:
             self._give_up_on_outage(failure, slot_id)
+            if intent in LESSON_INTENTS:
+                count_lesson_fallback("preparation")
             # As for session/start (the seed's STATE_INIT_ERROR): answer synchronously.
             log.exception("Preparing the %s stream failed; answering synchronously", intent)
             self.run_slots.release(slot_id)
