@@ -15,6 +15,9 @@ REDACTED = "[REDACTED]"
 # The password of a URL's user info: scheme://user:PASSWORD@host (database, Redis URLs).
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@'\"]*:)[^\s@'\"]+(@)")
 
+# Fields whose value is a credential: tokens, tickets (also as `fallback_from`), passwords.
+_SECRET_KEYS = "access_token|refresh_token|token|ticket|temp_session_id|fallback_from|password"
+
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_URL_PASSWORD, r"\1" + REDACTED + r"\2"),
     # Any JWT (header.payload.signature, base64url, header starting with {" -> eyJ).
@@ -23,17 +26,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # The ticket segment of /theory-stream/<ticket>, /qna-stream/<ticket>, ... URLs.
     (re.compile(r"(-stream/)[^/\s?#\"']+"), r"\1" + REDACTED),
     (
-        re.compile(
-            r"(?i)\b((?:access_token|refresh_token|token|ticket|temp_session_id|password)=)"
-            r"[^&\s\"']+"
-        ),
+        re.compile(rf"(?i)\b((?:{_SECRET_KEYS})=)[^&\s\"']+"),
         r"\1" + REDACTED,
     ),
     (
-        re.compile(
-            r"(?i)(\"(?:access_token|refresh_token|token|ticket|temp_session_id|password)\""
-            r"\s*:\s*\")[^\"]*"
-        ),
+        re.compile(rf"(?i)(\"(?:{_SECRET_KEYS})\"\s*:\s*\")[^\"]*"),
         r"\1" + REDACTED,
     ),
 ]

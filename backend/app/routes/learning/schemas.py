@@ -19,6 +19,15 @@ class StartSessionRequest(StrictModel):
     user_message: CleanStr = Field("", max_length=2000, examples=["2챕터 시작할게요"])
     streaming: bool = True
     user_type: Literal["beginner", "advanced"] | None = None
+    # The client's own fallback: the temp_session_id of the lesson stream that failed, sent
+    # with the request for the synchronous lesson. Counted (the caller's own run only),
+    # never stored or logged.
+    fallback_from: CleanStr | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="The temp_session_id of the lesson stream this request falls back from.",
+    )
 
 
 class MessageRequest(StrictModel):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from backend.app.domain.tickets import StreamTicket, run_id_for
 from backend.app.errors import APIError
+from backend.app.observability.first_block import content_marker, observe_first_block
 from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
 from backend.app.services.streams.lapsed_runs import claim_lapsed_run
 from backend.app.services.streams.requests import (
@@ -85,6 +86,11 @@ class TicketStreamService:
             self.kind, result.run_id[:12], outcome, first_ms, total_ms, fields,
         )  # fmt: skip
 
+    def _first_block_timed(self, chunks: Iterator[str], claimed: StreamTicket) -> Iterator[str]:
+        """The claimer's chunks, timing the first content event from the ticket's request."""
+        marker = content_marker(self.content_event)
+        return observe_first_block(chunks, self.kind, marker, claimed.requested_at)
+
     # The shared machinery.
 
     def open(
@@ -97,10 +103,10 @@ class TicketStreamService:
                 after = last_event_id_of(last_event_id)
                 run_id = self._resumable_run(ticket, caller)
                 return self._subscribe(run_id, after, ticket)
-            run_id = self._claim_and_start(ticket, caller)
+            run_id, claimed = self._claim_and_start(ticket, caller)
         except StreamRefused as refused:
             return iter([refusal_sse(refused.code, refused.message)])
-        return self._subscribe(run_id, 0, ticket)
+        return self._first_block_timed(self._subscribe(run_id, 0, ticket), claimed)
 
     def _subscribe(self, run_id: str, after: int, ticket: str) -> Iterator[str]:
         """Follow the run, counted against STREAM_MAX_SUBSCRIBERS_PER_RUN while it lasts."""
@@ -187,7 +193,7 @@ class TicketStreamService:
             raise StreamRefused(*INVALID)
         return run_id
 
-    def _claim_and_start(self, ticket: str, caller: str | None) -> str:
+    def _claim_and_start(self, ticket: str, caller: str | None) -> tuple[str, StreamTicket]:
         owner = self.store.peek(ticket)
         if owner is None:
             raise StreamRefused(*self._why_unclaimable(ticket))
@@ -209,7 +215,7 @@ class TicketStreamService:
             lambda result: self._on_done(stream_ticket, result),
             lease_hook=LeaseHook(self._renew_slots, stream_ticket.slot_id),
         )
-        return run_id
+        return run_id, stream_ticket
 
     def _renew_slots(self, slot_ids: list[str]) -> None:
         """Keep the run slots of working runs (their lease outlasts the run's own)."""

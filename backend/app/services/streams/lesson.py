@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
-from backend.app.domain.tickets import StreamTicket
+from backend.app.domain.tickets import StreamTicket, run_id_for
+from backend.app.observability.metrics import count_lesson_fallback
 from backend.app.services.streams.base import TicketStreamService, session_status
 from backend.app.services.streams.lesson_events import lesson_blocks, produce_lesson_events
 from backend.app.services.streams.takeover_events import continue_lesson_events
 from backend.app.streaming.runner import RunResult
 from backend.app.tools.content.lesson_context import LessonContext
+
+log = logging.getLogger(__name__)
 
 
 class LessonStreamService(TicketStreamService):
@@ -47,6 +51,27 @@ class LessonStreamService(TicketStreamService):
             return "fallback"
         return super().outcome(result)
 
+    def observe(self, result: RunResult) -> None:
+        """The stream's metrics and log line, and the fallback it needed, by reason."""
+        super().observe(result)
+        reason = fallback_reason(result.terminal)
+        if reason is not None:
+            count_lesson_fallback(reason)
+
+    def count_client_fallback(self, ticket: str, user_id: str) -> None:
+        """Count the client's own fallback from the lesson stream of `ticket`.
+
+        Only a lesson run that exists and is the caller's counts, so a client cannot
+        inflate the figure with made-up tickets. The ticket is neither stored nor logged.
+        """
+        try:
+            info = self.store.run_info(run_id_for(ticket))
+        except Exception:  # a figure is not worth failing the lesson the client asks for
+            log.warning("Could not check a client fallback's stream; not counted")
+            return
+        if info is not None and info.owner == user_id and info.kind == self.kind:
+            count_lesson_fallback("client")
+
     def log_fields(self, result: RunResult) -> dict:
         """Blocks delivered, the fallback used and the error code."""
         terminal = result.terminal or {}
@@ -55,3 +80,17 @@ class LessonStreamService(TicketStreamService):
             "fallback_mode": terminal.get("fallback_mode"),
             "code": terminal.get("code"),
         }
+
+
+def fallback_reason(terminal: dict | None) -> str | None:
+    """Why a lesson that completed needed a fallback (metrics.FALLBACK_REASONS), else None.
+
+    A fallback that failed too ends with stream_error: an error, not a fallback.
+    """
+    terminal = terminal or {}
+    if terminal.get("type") != "stream_complete" or not terminal.get("fallback"):
+        return None
+    if terminal.get("taken_over"):
+        return "takeover"  # another worker or host continued it (fallback_mode continuation)
+    modes = {"sync": "upstream_before_first_block", "continuation": "continuation"}
+    return modes.get(terminal.get("fallback_mode"))

@@ -30,6 +30,8 @@ MESSAGE_ERRORS = (*START_ERRORS, 409)
 def start_session(json: StartSessionRequest):
     """Open a new session on a section: a stream ticket, or (streaming off) the whole lesson."""
     streaming = json.streaming and current_app.config["SETTINGS"].THEORY_STREAMING_ENABLED
+    if json.fallback_from:
+        services().lesson_streams.count_client_fallback(json.fallback_from, current_user.id)
     result = services().turns.start_session(
         current_user,
         chapter_number=json.chapter_number,
