@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     STREAM_RUN_LEASE_SECONDS: float = Field(15.0, gt=0)
     STREAM_SEND_TIMEOUT_SECONDS: float = Field(30.0, gt=0)
     STREAM_MAX_SUBSCRIBERS_PER_RUN: int = Field(8, ge=1)
+    STREAM_PREVIEW_INTERVAL_MS: int = Field(50, ge=10, le=5000)
 
     # LLM
     LLM_PROVIDER: Literal["openai", "gemini", "offline"] = "offline"

@@ -97,3 +97,74 @@ def test_many_subscribers_on_another_worker_share_one_reader(backend):
     # One reader costs one read per poll or per batch of news, plus each subscriber's
     # first look at the run before the reader follows it.
     assert seen["reads"] <= 2 * SUBSCRIBERS + 3 * (EVENTS + 2), seen["reads"]
+
+
+def previews_from_another_worker(backend: StreamBackend) -> dict:
+    """Produce a lesson-like run with previews on one worker; what two late joiners saw."""
+    from backend.app.streaming.block_splitter import BlockSplitter
+    from backend.app.streaming.previews import Preview, PreviewCursor
+
+    producer = Runner(backend.worker(max_events=100), lease_seconds=30, preview_interval=0.02)
+    follower = Runner(backend.worker(max_events=100), lease_seconds=30, preview_interval=0.02)
+    raw = json.dumps([{"block_type": "section", "data": {"content": PREVIEWED}}])
+
+    def produce():
+        yield {"type": "stream_start"}
+        splitter, shown = BlockSplitter(), None
+        for start in range(0, len(raw), 4):
+            gevent.sleep(0.01)
+            for block in splitter.feed(raw[start : start + 4]):
+                yield {"type": "theory_block", "block_id": 1, **block}
+            if splitter.preview is not shown and splitter.preview is not None:
+                shown = splitter.preview
+                yield Preview(1, shown)
+        yield {"type": "stream_complete"}
+
+    producer.store.create_run("shown", "alice", "theory", lease_seconds=30)
+    producer.start("shown", produce, lambda result: None)
+    gevent.sleep(0.3)  # join mid-block
+    subscribers = [
+        gevent.spawn(
+            lambda: "".join(
+                subscribe_sse(follower, "shown", 0, heartbeat=5, previews=PreviewCursor(0.02))
+            )
+        )
+        for _ in range(2)
+    ]
+    gevent.joinall(subscribers, timeout=30, raise_error=True)
+    return {"frames": [s.value for s in subscribers]}
+
+
+PREVIEWED = "임베딩은 토큰을 수천 개의 실수로 나타낸 벡터예요. " * 3
+
+
+def test_subscribers_on_another_worker_get_previews_from_offset_zero(backend):
+    program = (
+        "from gevent import monkey; monkey.patch_all()\n"
+        "import json, sys\n"
+        "from tests.integration.test_live_reader import previews_from_another_worker\n"
+        "from tests.support.stream_stores import StreamBackend\n"
+        "name, path, url, prefix = json.loads(sys.argv[1])\n"
+        "backend = StreamBackend(name, __import__('pathlib').Path(path), url, prefix)\n"
+        "print(json.dumps(previews_from_another_worker(backend)))\n"
+    )
+    args = [backend.name, str(backend.tmp_path), backend.redis_url, backend.prefix]
+    done = subprocess.run(
+        [sys.executable, "-c", program, json.dumps(args)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=90,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    for frames in seen["frames"]:
+        events = [json.loads(line[6:]) for line in frames.splitlines() if line.startswith("data: ")]
+        previews = [event for event in events if event["type"] == "block_preview"]
+        assert len(previews) >= 3, events
+        assert previews[0]["offset"] == 0  # joined mid-block: the block from its start
+        text = ""
+        for preview in previews:
+            assert preview["offset"] == len(text)
+            text += preview["text"]
+        assert PREVIEWED.startswith(text) and len(text) > 10
+        assert [e["type"] for e in events if e["type"] != "block_preview"] == [
+            "stream_start", "theory_block", "stream_complete",
+        ]  # fmt: skip

@@ -165,18 +165,23 @@ def test_one_claimant_wins_a_lapse_and_a_new_lapse_can_be_claimed_again(workers)
 def test_the_current_block_is_one_overwritten_record_seen_by_every_worker(workers):
     writer, reader = workers
     writer.create_run("run", "alice", "theory", lease_seconds=30)
-    assert reader.current_block("run") is None
-    writer.set_current_block("run", {"block_id": 3, "text": "임베딩은"}, ttl=30)
-    writer.set_current_block("run", {"block_id": 3, "text": "임베딩은 토큰을"}, ttl=30)
-    assert reader.current_block("run") == {"block_id": 3, "text": "임베딩은 토큰을"}
-    assert reader.current_block("another-run") is None
+    assert reader.current_blocks(["run"]) == {}
+    writer.set_current_blocks({"run": {"block_id": 3, "text": "임베딩은"}}, ttl=30)
+    writer.set_current_blocks(
+        {"run": {"block_id": 3, "text": "임베딩은 토큰을"}, "other": {"block_id": 1, "text": ""}},
+        ttl=30,
+    )
+    assert reader.current_blocks(["run", "another-run", "other"]) == {
+        "run": {"block_id": 3, "text": "임베딩은 토큰을"},
+        "other": {"block_id": 1, "text": ""},
+    }
     assert writer.read("run", 0) == []  # never in the run log
-    reader.clear_current_block("run")
-    assert writer.current_block("run") is None
+    writer.set_current_blocks({}, ttl=30)  # nothing to write is no error
+    assert reader.current_blocks([]) == {}
 
 
 def test_a_current_block_expires_after_its_ttl(workers):
     writer, reader = workers
-    writer.set_current_block("run", {"block_id": 1, "text": "a"}, ttl=0.1)
+    writer.set_current_blocks({"run": {"block_id": 1, "text": "a"}}, ttl=0.1)
     time.sleep(0.15)
-    assert reader.current_block("run") is None
+    assert reader.current_blocks(["run"]) == {}

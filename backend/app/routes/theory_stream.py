@@ -81,7 +81,10 @@ def _sse(kind: str, temp_id: str):
     prepare_stream_socket(request.environ, settings.STREAM_SEND_TIMEOUT_SECONDS)
     try:
         body = _service(kind).open(
-            temp_id, request.headers.get("Authorization"), request.headers.get("Last-Event-ID")
+            temp_id,
+            request.headers.get("Authorization"),
+            request.headers.get("Last-Event-ID"),
+            previews=request.args.get("preview") == "1",
         )
     except Exception as exc:
         engine = unavailable_engine(exc)

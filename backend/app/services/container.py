@@ -87,6 +87,7 @@ def build_services(settings: Settings) -> Services:
         stream_store,
         lease_seconds=settings.STREAM_RUN_LEASE_SECONDS,
         deadline_seconds=settings.LLM_RUN_DEADLINE_SECONDS,
+        preview_interval=settings.STREAM_PREVIEW_INTERVAL_MS / 1000,
     )
     core = {"runner": runner, "sessions": sessions, "run_slots": run_slots, "settings": settings}
     problems = build_problem_store(settings, database)

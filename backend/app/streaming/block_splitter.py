@@ -18,7 +18,9 @@ a comma or `{`, or at `close()` when no block is half-open; either sets `complet
 
 Each character is scanned once (plus one `json.loads` of each finished block), and only
 the unfinished block's text is kept. `\\uXXXX` escapes need no state of their own: the
-character after a backslash is skipped, and hex digits are never structural.
+character after a backslash is skipped, and hex digits are never structural. `preview`
+reads the unfinished block's text as it is captured (block_preview.py), so the block
+being written can be shown before it closes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from backend.app.streaming.block_preview import BlockPreview
 
 _SEEK, _BODY, _DONE = 0, 1, 2
 
@@ -46,7 +50,7 @@ class BlockSplitter:
 
     __slots__ = (
         "_bare", "_capturing", "_complete", "_depth", "_emitted", "_escape", "_in_string",
-        "_mode", "_parts", "_pending", "_skipped",
+        "_mode", "_parts", "_pending", "_skipped", "_started", "preview",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -61,6 +65,8 @@ class BlockSplitter:
         self._emitted = 0
         self._skipped = 0
         self._complete = False
+        self._started = 0  # block objects begun, valid or not
+        self.preview: BlockPreview | None = None  # the unfinished block's readable text
 
     @property
     def blocks_emitted(self) -> int:
@@ -82,7 +88,7 @@ class BlockSplitter:
         # Fast path for most chunks of a long string: nothing in them can end it.
         if self._in_string and not self._escape and '"' not in text and "\\" not in text:
             if self._capturing:
-                self._parts.append(text)
+                self._capture(text)
             return []
         out: list[dict[str, Any]] = []
         self._scan(text, out)
@@ -96,6 +102,7 @@ class BlockSplitter:
         self._pending = ""
         self._parts = []
         self._in_string = self._capturing = False
+        self.preview = None
         return []
 
     def _scan(self, text: str, out: list[dict[str, Any]]) -> None:
@@ -150,7 +157,9 @@ class BlockSplitter:
             self._depth = 1
             self._in_string = opening == _ARRAY
             self._capturing = True
-            self._parts = [opening[1:] if opening == _ARRAY else opening]
+            self._parts = []
+            self._begin_block()
+            self._capture(opening[1:] if opening == _ARRAY else opening)
 
     def _scan_body(self, text: str, i: int, out: list[dict[str, Any]]) -> int:
         end = len(text)
@@ -193,6 +202,7 @@ class BlockSplitter:
             elif char == "{" or char == "[":
                 if depth == 0 and char == "{":
                     start = i - 1
+                    self._begin_block()
                 depth += 1
             elif depth:
                 depth -= 1
@@ -204,12 +214,22 @@ class BlockSplitter:
                 self._mode = _DONE
                 break
         if start >= 0 and self._mode == _BODY:
-            self._parts.append(text[start:i])
+            self._capture(text[start:i])
         self._capturing = start >= 0
         self._depth, self._in_string, self._escape = depth, in_string, escape
         return end if self._mode == _DONE else i
 
+    def _begin_block(self) -> None:
+        self._started += 1
+        self.preview = BlockPreview(self._started)
+
+    def _capture(self, piece: str) -> None:
+        """Keep a piece of the unfinished block's text, and show it in its preview."""
+        self._parts.append(piece)
+        self.preview.feed(piece)
+
     def _emit(self, tail: str, out: list[dict[str, Any]]) -> None:
+        self.preview = None
         parts = self._parts
         if parts:
             parts.append(tail)

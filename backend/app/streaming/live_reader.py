@@ -10,6 +10,10 @@ of this process's subscriptions (STREAM_MAX_SUBSCRIBERS_PER_RUN).
 
 A subscriber that joins while the reader is in the middle of a read, or that is behind
 the tail, reads the store itself until the reader has caught up with it.
+
+Runs with subscribers that asked for previews (DESIGN 4.2.3) have the record of the block
+being written read too, for all of them in one read per preview interval, by a second
+greenlet (an XREAD that blocks must not hold previews back).
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ class WatchedRun:
     events: list[tuple[int, dict]] = field(default_factory=list)
     in_feed: bool = False  # a read that started after it joined has come back
     finished: bool = False
+    preview_subscribers: int = 0
+    preview: dict | None = None  # the store's record of the block being written
     wakeup: Event = field(default_factory=Event)
 
     def after(self, seq: int) -> list[tuple[int, dict]] | None:
@@ -67,16 +73,20 @@ class LiveReader:
         *,
         is_local: Callable[[str], bool],
         subscription_ttl: float = 15.0,
+        preview_interval: float = 0.05,
     ) -> None:
         self.store = store
         self._is_local = is_local
         self.subscription_ttl = subscription_ttl
         # Runs watched by this process's subscribers (in-process bookkeeping only).
         self._runs: dict[str, WatchedRun] = {}
+        self.preview_interval = preview_interval
         self._greenlet: gevent.Greenlet | None = None
+        self._preview_greenlet: gevent.Greenlet | None = None
         self._outage = OutageLog(log, "Reading the stream store for live subscribers")
+        self._preview_outage = OutageLog(log, "Reading block previews for live subscribers")
 
-    def join(self, run_id: str, after_seq: int) -> None:
+    def join(self, run_id: str, after_seq: int, previews: bool = False) -> None:
         """Register one subscriber of `run_id`, which has seen up to `after_seq`."""
         run = self._runs.get(run_id)
         if run is None:
@@ -84,14 +94,24 @@ class LiveReader:
         run.subscribers += 1
         if self._greenlet is None or self._greenlet.dead:
             self._greenlet = gevent.spawn(self._follow)
+        if previews:
+            run.preview_subscribers += 1
+            if self._preview_greenlet is None or self._preview_greenlet.dead:
+                self._preview_greenlet = gevent.spawn(self._follow_previews)
 
-    def leave(self, run_id: str) -> None:
+    def leave(self, run_id: str, previews: bool = False) -> None:
         """Unregister one subscriber; the run is forgotten with its last one."""
         run = self._runs.get(run_id)
         if run is not None:
             run.subscribers -= 1
+            run.preview_subscribers -= previews
             if run.subscribers <= 0:
                 del self._runs[run_id]
+
+    def preview(self, run_id: str) -> dict | None:
+        """The last record read of the block `run_id` is writing (None before the first)."""
+        run = self._runs.get(run_id)
+        return run.preview if run is not None else None
 
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq` of a run produced elsewhere, waiting up to `timeout`."""
@@ -124,6 +144,29 @@ class LiveReader:
             except Exception:
                 self._outage.failed()
                 gevent.sleep(RETRY_SECONDS)
+
+    def _follow_previews(self) -> None:
+        """While any subscriber wants previews: read the records of their runs, batched."""
+        while True:
+            wanted = [
+                run_id
+                for run_id, run in self._runs.items()
+                if run.preview_subscribers > 0 and not run.finished and not self._is_local(run_id)
+            ]
+            if not wanted and not any(run.preview_subscribers for run in self._runs.values()):
+                return
+            if wanted:
+                try:
+                    records = self.store.current_blocks(wanted)
+                    self._preview_outage.succeeded()
+                except Exception:  # previews are volatile: try again next interval
+                    self._preview_outage.failed()
+                    records = None
+                for run_id in wanted if records is not None else ():
+                    run = self._runs.get(run_id)
+                    if run is not None:
+                        run.preview = records.get(run_id)
+            gevent.sleep(self.preview_interval)
 
     def _read_once(self) -> None:
         followed = {

@@ -157,16 +157,12 @@ class TakeoverClaims(Protocol):
 class CurrentBlocks(Protocol):
     """The block being written, one overwritten record per run, never in the run log."""
 
-    def set_current_block(self, run_id: str, record: dict, ttl: float) -> None:
-        """Replace the run's current-block record; it vanishes after `ttl` seconds."""
+    def set_current_blocks(self, records: dict[str, dict], ttl: float) -> None:
+        """Replace the current-block record of each run; each vanishes after `ttl` seconds."""
         ...
 
-    def current_block(self, run_id: str) -> dict | None:
-        """The run's current-block record, or None (none set, cleared or expired)."""
-        ...
-
-    def clear_current_block(self, run_id: str) -> None:
-        """Drop the run's current-block record."""
+    def current_blocks(self, run_ids: list[str]) -> dict[str, dict]:
+        """The current-block records of those runs that have one (not expired)."""
         ...
 
 

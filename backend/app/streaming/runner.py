@@ -12,6 +12,8 @@ way. The runner knows the store only by its Protocols (protocols.py).
 
 Runs produced elsewhere are followed by the one LiveReader (live_reader.py); lapsed runs
 go to takeovers.py, which continues them with `start(next_seq=...)`; `hand_over` stops.
+A `Preview` from a producer is kept in memory and published (preview_publisher.py),
+never logged.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from backend.app.streaming.deadline import RunDeadlineExceeded, deadline_timer
 from backend.app.streaming.events import STREAM_COMPLETE, is_terminal, stream_error
 from backend.app.streaming.idle import wait_for_idle_loop
 from backend.app.streaming.live_reader import LiveReader
+from backend.app.streaming.preview_publisher import PreviewPublisher
+from backend.app.streaming.previews import Preview
 from backend.app.streaming.protocols import StreamStore
 from backend.app.streaming.records import RunLogFull
 from backend.app.streaming.runs import HandOver, LeaseHook, LocalRun, RunCancelled, RunResult
@@ -59,6 +63,7 @@ class Runner:
         *,
         lease_seconds: float,
         deadline_seconds: float | None = None,
+        preview_interval: float = 0.05,
     ) -> None:
         self.store = store
         self.lease_seconds = lease_seconds
@@ -69,7 +74,11 @@ class Runner:
         self._writer = BatchWriter(store, self._local)
         self._watcher = Watcher(store, store, self._local, lease_seconds)
         self.takeovers = Takeovers(store, self.is_local)
-        self.reader = LiveReader(store, is_local=self.is_local, subscription_ttl=lease_seconds)
+        self.reader = LiveReader(
+            store, is_local=self.is_local, subscription_ttl=lease_seconds,
+            preview_interval=preview_interval,
+        )  # fmt: skip
+        self.previews = PreviewPublisher(store, self._local, preview_interval, lease_seconds)
 
     def is_local(self, run_id: str) -> bool:
         """True while this process is producing the run (its lease is alive by definition)."""
@@ -117,14 +126,21 @@ class Runner:
         return handed
 
     @contextmanager
-    def watching(self, run_id: str, after_seq: int) -> Iterator[None]:
+    def watching(self, run_id: str, after_seq: int, previews: bool = False) -> Iterator[None]:
         """Follow the run for one subscriber (through the process's one live reader)."""
-        self.reader.join(run_id, after_seq)
+        self.reader.join(run_id, after_seq, previews)
         self.takeovers.ensure_sweeping()
         try:
             yield
         finally:
-            self.reader.leave(run_id)
+            self.reader.leave(run_id, previews)
+
+    def current_preview(self, run_id: str) -> dict | None:
+        """The record of the block the run is writing (from memory, or the store's copy)."""
+        local = self._local.get(run_id)
+        if local is None:
+            return self.reader.preview(run_id)
+        return local.preview.record() if local.preview is not None else None
 
     def wait(self, run_id: str, after_seq: int, timeout: float) -> list[tuple[int, dict]]:
         """Events after `after_seq`, waiting up to `timeout` seconds for at least one."""
@@ -155,8 +171,13 @@ class Runner:
         result = RunResult(run_id, "failed", started_at=time.monotonic())
         try:
             terminal = None
+            local = self._local[run_id]
             with self._deadline_timer():  # raises RunDeadlineExceeded wherever it waits
                 for event in produce():
+                    if isinstance(event, Preview):
+                        local.preview = event
+                        self.previews.ensure_running()
+                        continue
                     if is_terminal(event):
                         terminal = event
                         break

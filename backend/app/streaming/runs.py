@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import gevent
 from gevent.event import Event
 
+from backend.app.streaming.previews import Preview
 from backend.app.streaming.text_events import HeldText
 
 
@@ -64,3 +65,5 @@ class LocalRun:
     producing: bool = True  # False once concluding: a cancel must not interrupt on_done
     finished_elsewhere: bool = False  # a reaper ended the run: the producer stops
     write_error: Exception | None = None  # its events could not be stored
+    preview: Preview | None = None  # the block being written (never in the run log)
+    published: tuple = ()  # the version of `preview` last written to the store

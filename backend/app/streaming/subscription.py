@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 
 from backend.app.streaming.events import is_terminal, stream_error
 from backend.app.streaming.framing import sse_comment, sse_event
+from backend.app.streaming.previews import PreviewCursor
 from backend.app.streaming.runner import Runner
 
 log = logging.getLogger(__name__)
@@ -22,8 +24,13 @@ def subscribe_sse(
     heartbeat: float,
     on_abort: Callable[[str], None] | None = None,
     ticket: str | None = None,
+    previews: PreviewCursor | None = None,
 ) -> Iterator[str]:
     """SSE text for every event after `after_seq` until the terminal one.
+
+    With `previews`, the text of the block being written goes out between them as
+    `block_preview` events without an id, at most one per the cursor's interval (DESIGN
+    4.2.3); without, the stream is exactly as before.
 
     `stream_start` is served with the `ticket` the stream was opened with: the log keeps
     no ticket, only its hash (the run id).
@@ -35,27 +42,44 @@ def subscribe_sse(
     place of the producer's own completion handler that died with it. A run the store no
     longer has ends with STORE_UNAVAILABLE (no id).
     """
-    with runner.watching(run_id, after_seq):
-        yield from _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket)
+    with runner.watching(run_id, after_seq, previews=previews is not None):
+        yield from _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket, previews)
 
 
-def _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket) -> Iterator[str]:
+def _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket, previews) -> Iterator[str]:
     last = after_seq
+    ping_at = time.monotonic() + heartbeat  # a ping is due after this much silence
     while True:
-        events = runner.wait(run_id, last, timeout=heartbeat)
+        if previews is None:
+            timeout = heartbeat
+        else:
+            timeout = max(previews.interval, previews.due_in(time.monotonic()))
+        events = runner.wait(run_id, last, timeout=timeout)
         if events:
             # Everything that arrived since the last write goes out in one write.
             text, ended = [], False
             for seq, event in events:
                 text.append(sse_event(seq, as_served(event, ticket)))
                 last = seq
+                if previews is not None:
+                    previews.saw(event)
                 if is_terminal(event):
                     ended = True
                     break
             yield "".join(text)
             if ended:
                 return
+            ping_at = time.monotonic() + heartbeat
             continue
+        if previews is not None:
+            now = time.monotonic()
+            preview = previews.next_event(runner.current_preview(run_id), now)
+            if preview is not None:
+                yield sse_event(None, preview)
+                ping_at = now + heartbeat
+                continue
+            if now < ping_at:
+                continue
         info = runner.store.run_info(run_id)
         if info is None:
             # Retention removed it, or the store lost it (a Redis restart): say so.
@@ -67,6 +91,7 @@ def _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket) -> Iterator[
         if info.lease_expired and not taken and abort_run(runner, run_id, on_abort):
             continue  # the terminal event is in the log now
         yield sse_comment("ping")
+        ping_at = time.monotonic() + heartbeat
 
 
 def as_served(event: dict, ticket: str | None) -> dict:

@@ -24,6 +24,7 @@ from backend.app.services.streams.requests import (
     last_event_id_of,
 )
 from backend.app.streaming.events import stream_error
+from backend.app.streaming.previews import PreviewCursor
 from backend.app.streaming.runner import LeaseHook, RunResult
 from backend.app.streaming.subscription import ABORTED, refusal_sse, subscribe_sse
 
@@ -42,6 +43,8 @@ class TicketStreamService:
     cancelled_message = "The stream was stopped."
     # The event whose first arrival is the stream's time to first content.
     content_event = "content"
+    # Whether its runs show the block being written to subscribers that ask (DESIGN 4.2.3).
+    previews = False
 
     def __init__(self, *, runner, sessions, run_slots, settings) -> None:
         self.runner = runner
@@ -94,28 +97,46 @@ class TicketStreamService:
     # The shared machinery.
 
     def open(
-        self, ticket: str, authorization: str | None, last_event_id: str | None
+        self,
+        ticket: str,
+        authorization: str | None,
+        last_event_id: str | None,
+        previews: bool = False,
     ) -> Iterator[str]:
-        """The SSE body for this request: a live/replayed stream, or one refusal event."""
+        """The SSE body for this request: a live/replayed stream, or one refusal event.
+
+        `previews`: the client asked for the block being written (`?preview=1`).
+        """
+        cursor = None
+        if previews and self.previews:
+            cursor = PreviewCursor(self.settings.STREAM_PREVIEW_INTERVAL_MS / 1000)
         try:
             caller = caller_of(authorization)
             if last_event_id is not None:
                 after = last_event_id_of(last_event_id)
                 run_id = self._resumable_run(ticket, caller)
-                return self._subscribe(run_id, after, ticket)
+                return self._subscribe(run_id, after, ticket, cursor)
             run_id, claimed = self._claim_and_start(ticket, caller)
         except StreamRefused as refused:
             return iter([refusal_sse(refused.code, refused.message)])
-        return self._first_block_timed(self._subscribe(run_id, 0, ticket), claimed)
+        return self._first_block_timed(self._subscribe(run_id, 0, ticket, cursor), claimed)
 
-    def _subscribe(self, run_id: str, after: int, ticket: str) -> Iterator[str]:
+    def _subscribe(
+        self, run_id: str, after: int, ticket: str, previews: PreviewCursor | None = None
+    ) -> Iterator[str]:
         """Follow the run, counted against STREAM_MAX_SUBSCRIBERS_PER_RUN while it lasts."""
         limit = self.settings.STREAM_MAX_SUBSCRIBERS_PER_RUN
         if not self.store.join(run_id, limit, self.settings.STREAM_RUN_LEASE_SECONDS):
             return iter([refusal_sse(*TOO_MANY)])
         heartbeat = self.settings.SSE_HEARTBEAT_SECONDS
         events = subscribe_sse(
-            self.runner, run_id, after, heartbeat, on_abort=self._wrap_up_aborted, ticket=ticket
+            self.runner,
+            run_id,
+            after,
+            heartbeat,
+            on_abort=self._wrap_up_aborted,
+            ticket=ticket,
+            previews=previews,
         )
         return self._counted(run_id, events)
 

@@ -22,6 +22,7 @@ class LessonStreamService(TicketStreamService):
     kind = "theory"
     cancelled_message = "The lesson was stopped."
     content_event = "theory_block"
+    previews = True
 
     def __init__(self, *, educator, **core) -> None:
         super().__init__(**core)

@@ -7,7 +7,9 @@ import time
 from collections.abc import Iterator
 
 from backend.app.llm.limits import TOKEN_LIMIT_MESSAGE, OutputTokenLimitReached
+from backend.app.streaming.block_preview import BlockPreview
 from backend.app.streaming.events import stream_error
+from backend.app.streaming.previews import Preview
 from backend.app.tools.content.block_intake import BlockTally
 from backend.app.tools.content.lesson_context import LessonContext
 from backend.app.tools.content.theory_prompts import ESTIMATED_BLOCKS
@@ -27,8 +29,11 @@ class StreamCutShort(Exception):
     """The model's stream ended before the block array was closed, or gave no block."""
 
 
-def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
+def produce_lesson_events(context: LessonContext, model) -> Iterator[dict | Preview]:
     """stream_start, theory_block..., then stream_complete or one stream_error.
+
+    A `Preview` (never logged) comes before each block the model begins, with the id the
+    block will get if it turns out valid.
 
     Failure before the first block: the synchronous tool writes the lesson (`sync`).
     Failure after k blocks: one continuation call for the rest (`continuation`), so no
@@ -52,8 +57,11 @@ def produce_lesson_events(context: LessonContext, model) -> Iterator[dict]:
 
     fallback_mode = None
     try:
-        for block in theory_streaming_generation_tool(context, model, stats):
-            yield block_event(block)
+        for item in theory_streaming_generation_tool(context, model, stats):
+            if isinstance(item, BlockPreview):
+                yield Preview(len(delivered) + 1, item)
+            else:
+                yield block_event(item)
         if not delivered or not stats.complete:
             raise StreamCutShort(f"{len(delivered)} blocks, array closed: {stats.complete}")
     except OutputTokenLimitReached:

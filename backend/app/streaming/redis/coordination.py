@@ -101,18 +101,23 @@ class RedisTakeoverClaims(RedisParts):
 
 
 class RedisCurrentBlocks(RedisParts):
-    """The text of the block a run is writing, for previews on every worker."""
+    """The text of the block each run is writing, for previews on every worker."""
 
-    def set_current_block(self, run_id: str, record: dict, ttl: float) -> None:
-        """Replace the run's current-block record; it vanishes after `ttl` seconds."""
-        data = json.dumps(record, ensure_ascii=False)
-        self._redis.set(self._key("block", run_id), data, px=milliseconds(ttl))
+    def set_current_blocks(self, records: dict[str, dict], ttl: float) -> None:
+        """Replace the current-block record of each run, in one round trip."""
+        if not records:
+            return
+        pipe = self._redis.pipeline(transaction=False)
+        for run_id, record in records.items():
+            data = json.dumps(record, ensure_ascii=False)
+            pipe.set(self._key("block", run_id), data, px=milliseconds(ttl))
+        pipe.execute()
 
-    def current_block(self, run_id: str) -> dict | None:
-        """The run's current-block record, or None (none set, cleared or expired)."""
-        data = self._redis.get(self._key("block", run_id))
-        return json.loads(data) if data else None
-
-    def clear_current_block(self, run_id: str) -> None:
-        """Drop the run's current-block record."""
-        self._redis.delete(self._key("block", run_id))
+    def current_blocks(self, run_ids: list[str]) -> dict[str, dict]:
+        """The unexpired records of those runs, in one MGET."""
+        if not run_ids:
+            return {}
+        found = self._redis.mget([self._key("block", run_id) for run_id in run_ids])
+        return {
+            run_id: json.loads(data) for run_id, data in zip(run_ids, found, strict=True) if data
+        }

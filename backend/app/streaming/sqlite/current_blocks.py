@@ -9,32 +9,37 @@ from backend.app.streaming.sqlite.connection import SqliteTables
 
 
 class SqliteCurrentBlocks(SqliteTables):
-    """The text of the block a run is writing, for previews on every worker."""
+    """The text of the block each run is writing, for previews on every worker."""
 
-    def set_current_block(self, run_id: str, record: dict, ttl: float) -> None:
-        """Replace the run's current-block record; it vanishes after `ttl` seconds."""
+    def set_current_blocks(self, records: dict[str, dict], ttl: float) -> None:
+        """Replace the current-block record of each run, in one transaction."""
+        if not records:
+            return
         now = time.time()
-        data = json.dumps(record, ensure_ascii=False)
+        rows = [
+            (run_id, json.dumps(record, ensure_ascii=False), now + ttl)
+            for run_id, record in records.items()
+        ]
 
         def put(cursor):
             cursor.execute("DELETE FROM current_blocks WHERE expires_at <= ?", (now,))
-            cursor.execute(
+            cursor.executemany(
                 "INSERT INTO current_blocks (run_id, data, expires_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (run_id) DO UPDATE SET data = excluded.data, "
                 "expires_at = excluded.expires_at",
-                (run_id, data, now + ttl),
+                rows,
             )
 
         self._write(put)
 
-    def current_block(self, run_id: str) -> dict | None:
-        """The run's current-block record, or None (none set, cleared or expired)."""
+    def current_blocks(self, run_ids: list[str]) -> dict[str, dict]:
+        """The unexpired records of those runs, in one query."""
+        if not run_ids:
+            return {}
+        marks = ",".join("?" * len(run_ids))
         rows = self._read(
-            "SELECT data FROM current_blocks WHERE run_id = ? AND expires_at > ?",
-            (run_id, time.time()),
+            "SELECT run_id, data FROM current_blocks "  # only placeholders are formatted in
+            f"WHERE run_id IN ({marks}) AND expires_at > ?",
+            (*run_ids, time.time()),
         )
-        return json.loads(rows[0][0]) if rows else None
-
-    def clear_current_block(self, run_id: str) -> None:
-        """Drop the run's current-block record."""
-        self._write(lambda c: c.execute("DELETE FROM current_blocks WHERE run_id = ?", (run_id,)))
+        return {run_id: json.loads(data) for run_id, data in rows}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.app.llm.text_stream import stream_text
+from backend.app.streaming.block_preview import BlockPreview
 from backend.app.streaming.block_splitter import BlockSplitter
 from backend.app.tools.content.block_intake import BlockTally, accept_blocks, count_unparsable
 from backend.app.tools.content.lesson_context import LessonContext
@@ -37,17 +38,24 @@ class StreamStats:
 
 def theory_streaming_generation_tool(
     context: LessonContext, model: BaseChatModel, stats: StreamStats
-) -> Iterator[dict]:
+) -> Iterator[dict | BlockPreview]:
     """Validated blocks (unnumbered), each yielded the moment its closing brace arrives.
 
+    Between them, the `BlockPreview` of each block as the model begins it: its text grows
+    in place as the stream goes on (no item per chunk), for previews (DESIGN 4.2.3).
     `stats.complete` stays False when the model stopped before closing the array: the
     caller must never report such a stream as complete.
     """
     splitter = BlockSplitter()
+    shown = None
     for piece in stream_text(model, build_lesson_messages(context)):
         stats.add_usage(piece.usage)
         if piece.text:
             yield from accept_blocks(splitter.feed(piece.text), stats.blocks)
+            if splitter.preview is not shown:
+                shown = splitter.preview
+                if shown is not None:
+                    yield shown
     yield from accept_blocks(splitter.close(), stats.blocks)
     count_unparsable(splitter.skipped, stats.blocks)
     stats.complete = splitter.complete
