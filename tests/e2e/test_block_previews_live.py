@@ -10,6 +10,8 @@ import copy
 import json
 import time
 
+import httpx
+import jsonschema
 import pytest
 
 from backend.app.streaming.block_preview import BlockPreview
@@ -95,6 +97,22 @@ def test_previews_show_each_block_as_it_is_written(server, fake):
         # Previews of a block, then the block itself, and nothing of it after.
         assert kinds[-1] == "theory_block" and set(kinds[:-1]) == {"block_preview"}, kinds
         assert events[positions[-2]]["block_type"] == block["block_type"]
+    document = httpx.get(f"{server.base_url}/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/learning/theory-stream/{temp_id}"]["get"]
+    schema = operation["responses"]["200"]["content"]["text/event-stream"]["schema"]
+    payloads = {"oneOf": schema["properties"]["data"]["contentSchema"]["oneOf"]}
+    for event in events:
+        jsonschema.validate(event, payloads)  # previews too: one documented shape
+
+
+def test_a_malformed_preview_flag_is_refused_before_the_ticket_is_claimed(server, fake):
+    headers = new_user(server.base_url)
+    ticket, _ = start_lesson(server.base_url, headers)
+    refused = httpx.get(f"{theory_stream_url(server.base_url, ticket)}?preview=yes")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "VALIDATION_ERROR"
+    items = read_events(theory_stream_url(server.base_url, ticket), timeout=60)
+    assert items.events[-1].data["type"] == "stream_complete"  # the ticket still works
 
 
 def test_without_preview_the_stream_has_no_previews(server, fake):

@@ -89,7 +89,11 @@ def test_lesson_events_are_documented_as_json_payloads(document):
     data = event["properties"]["data"]
     kinds = {option["properties"]["type"]["const"] for option in data["contentSchema"]["oneOf"]}
     assert data["contentMediaType"] == "application/json"
-    assert kinds == {"stream_start", "theory_block", "stream_complete", "stream_error"}
+    assert kinds == {
+        "stream_start", "theory_block", "block_preview", "stream_complete", "stream_error"
+    }  # fmt: skip
+    (preview,) = [p for p in operation["parameters"] if p["name"] == "preview"]
+    assert preview["in"] == "query"
 
 
 def test_streamed_events_match_their_documented_schemas(client, auth, document):

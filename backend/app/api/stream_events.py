@@ -1,4 +1,4 @@
-"""JSON Schemas of the SSE events, for the OpenAPI document (DESIGN 4.2 and 4.2.2).
+"""JSON Schemas of the SSE events, for the OpenAPI document (DESIGN 4.2, 4.2.2, 4.2.3).
 
 An event-stream schema describes one event as parsed from the wire: `data` (our JSON
 payload), `id` (the event's seq; a refusal has none) and `event` (always the default,
@@ -42,6 +42,14 @@ THEORY_BLOCK = _payload(
     block_id={"type": "integer", "minimum": 1},
     data={"type": "object"},
 )
+# Only with `?preview=1`, and never with an id: volatile, not in the run log (DESIGN 4.2.3).
+BLOCK_PREVIEW = _payload(
+    "block_preview",
+    block_id={"type": "integer", "minimum": 1},
+    block_type={"type": ["string", "null"]},
+    offset=_COUNT,
+    text={"type": "string"},
+)
 LESSON_COMPLETE = _payload(
     "stream_complete",
     total_blocks=_COUNT,
@@ -81,5 +89,7 @@ def sse_event_schema(*payloads: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-LESSON_EVENT = sse_event_schema(STREAM_START, THEORY_BLOCK, LESSON_COMPLETE, STREAM_ERROR)
+LESSON_EVENT = sse_event_schema(
+    STREAM_START, THEORY_BLOCK, BLOCK_PREVIEW, LESSON_COMPLETE, STREAM_ERROR
+)
 ANSWER_EVENT = sse_event_schema(STREAM_START, QNA_TOKEN, ANSWER_COMPLETE, STREAM_ERROR)

@@ -17,7 +17,7 @@ from backend.app.api.responses import BODY_GUARD, STREAM_HEADERS, documented
 from backend.app.api.stream_events import ANSWER_EVENT, LESSON_EVENT
 from backend.app.auth.schemas import EmptyResponse
 from backend.app.extensions import spec
-from backend.app.routes.learning.schemas import StreamHeaders
+from backend.app.routes.learning.schemas import LessonStreamQuery, StreamHeaders
 from backend.app.services.container import services
 from backend.app.services.streams.base import TicketStreamService
 from backend.app.storage.unavailable import (
@@ -48,12 +48,18 @@ def _service(kind: str) -> TicketStreamService:
     return services().lesson_streams if kind == "theory" else services().answer_streams
 
 
-def _stream_doc(event_schema: dict) -> dict:
-    """A stream GET: always 200 (a refused ticket is one `stream_error` event, without id)."""
+def _stream_doc(event_schema: dict, query: type | None = None) -> dict:
+    """A stream GET: always 200 (a refused ticket is one `stream_error` event, without id).
+
+    With a `query` model, a query that breaks it is a 422 before any ticket is looked at.
+    """
+    extra = {"query": query} if query is not None else {}
     return {
+        **extra,
         "headers": StreamHeaders,
         "resp": documented(
             200,
+            errors=(422,) if query is not None else (),
             media_type="text/event-stream",
             body_schema=event_schema,
             headers=STREAM_HEADERS,
@@ -110,7 +116,7 @@ def _cancel(kind: str, temp_id: str):
 
 
 @bp.get("/theory-stream/<string:temp_id>")
-@spec.validate(**_stream_doc(LESSON_EVENT))
+@spec.validate(**_stream_doc(LESSON_EVENT, LessonStreamQuery))
 def theory_stream(temp_id: str):
     """The lesson as SSE events."""
     return _sse("theory", temp_id)

@@ -49,6 +49,16 @@ class StreamHeaders(BaseModel):
     )
 
 
+class LessonStreamQuery(BaseModel):
+    """Query of a lesson stream: whether to send previews of the block being written."""
+
+    preview: Literal["0", "1"] = Field(
+        "0",
+        description="`1`: also send `block_preview` events (no id, never replayed) with the "
+        "text of the block being written (DESIGN 4.2.3).",
+    )
+
+
 class SessionInfo(BaseModel):
     """Which session and section a turn is about."""
 
