@@ -12,8 +12,7 @@ way. The runner knows the store only by its Protocols (protocols.py).
 
 Runs produced elsewhere are followed by the one LiveReader (live_reader.py); lapsed runs
 go to takeovers.py, which continues them with `start(next_seq=...)`; `hand_over` stops.
-A `Preview` from a producer is kept in memory and published (preview_publisher.py),
-never logged.
+A producer's `Preview` is kept in memory and published (preview_publisher.py), never logged.
 """
 
 from __future__ import annotations
@@ -29,14 +28,15 @@ import gevent
 from gevent.lock import Semaphore
 
 from backend.app.streaming.batch_writer import BatchWriter
-from backend.app.streaming.deadline import RunDeadlineExceeded, deadline_timer
-from backend.app.streaming.events import STREAM_COMPLETE, is_terminal, stream_error
+from backend.app.streaming.deadline import deadline_timer
+from backend.app.streaming.events import STREAM_COMPLETE, is_terminal
 from backend.app.streaming.idle import wait_for_idle_loop
 from backend.app.streaming.live_reader import LiveReader
 from backend.app.streaming.preview_publisher import PreviewPublisher
 from backend.app.streaming.previews import Preview
 from backend.app.streaming.protocols import StreamStore
 from backend.app.streaming.records import RunLogFull
+from backend.app.streaming.run_endings import STOPPERS, ending_of
 from backend.app.streaming.runs import HandOver, LeaseHook, LocalRun, RunCancelled, RunResult
 from backend.app.streaming.takeovers import Takeovers
 from backend.app.streaming.text_events import HeldText
@@ -170,65 +170,44 @@ class Runner:
         """
         result = RunResult(run_id, "failed", started_at=time.monotonic())
         try:
-            terminal = None
-            local = self._local[run_id]
             with self._deadline_timer():  # raises RunDeadlineExceeded wherever it waits
-                for event in produce():
-                    if isinstance(event, Preview):
-                        local.preview = event
-                        self.previews.ensure_running()
-                        continue
-                    if is_terminal(event):
-                        terminal = event
-                        break
-                    if not self._writer.append(run_id, event):
-                        return  # finished elsewhere (reaped); nothing more to add
-                    result.events.append(event)
-                    result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
-                    # No yield here: the event is stored and shown when the producer next
-                    # waits for the model (at once when none is buffered; text_stream
-                    # yields every few pieces of a backlog) or for its turn to end the
-                    # run. A yield per event cost a loop round trip per token.
-                    self._watcher.renew_if_due(run_id)
-                else:
-                    raise RuntimeError("the producer ended without a terminal event")
-            outcome = "completed" if terminal["type"] == STREAM_COMPLETE else "failed"
-            self._conclude(result, outcome, terminal, on_done)
-        except RunDeadlineExceeded as passed:
-            self._conclude(
-                result, "failed", stream_error("GENERATION_FAILED", str(passed)), on_done
-            )
+                terminal = self._pump(run_id, produce(), result)
+            if terminal is not None:
+                outcome = "completed" if terminal["type"] == STREAM_COMPLETE else "failed"
+                self._conclude(result, outcome, terminal, on_done)
         except HandOver:
             self._let_lease_lapse(run_id)
-        except RunCancelled:
-            self._conclude(
-                result, "cancelled", stream_error("CANCELLED", "The run was stopped."), on_done
-            )
-        except gevent.GreenletExit:
-            self._conclude(
-                result,
-                "aborted",
-                stream_error("RUN_ABORTED", "The server stopped this run."),
-                on_done,
-            )
-        except RunLogFull:
-            self._conclude(
-                result,
-                "failed",
-                stream_error("GENERATION_FAILED", "The run grew too long."),
-                on_done,
-            )
-        except Exception:
-            log.exception("Stream producer failed")
-            self._conclude(
-                result, "failed", stream_error("GENERATION_FAILED", "Generation failed."), on_done
-            )
+        except (*STOPPERS, Exception) as error:
+            if not isinstance(error, STOPPERS):
+                log.exception("Stream producer failed")
+            self._conclude(result, *ending_of(error), on_done)
         finally:
             # From here on local subscribers read the store, which has every event.
             local = self._local.pop(run_id)
             self._writer.forget(run_id, local)
             local.wakeup.set()
             local.wakeup.clear()
+
+    def _pump(self, run_id: str, events: Iterator, result: RunResult) -> dict | None:
+        """Store the producer's events until its terminal one (None: finished elsewhere)."""
+        local = self._local[run_id]
+        for event in events:
+            if isinstance(event, Preview):  # the block being written: kept, never logged
+                local.preview = event
+                self.previews.ensure_running()
+                continue
+            if is_terminal(event):
+                return event
+            if not self._writer.append(run_id, event):
+                return None  # finished elsewhere (reaped); nothing more to add
+            result.events.append(event)
+            result.first_event_at.setdefault(event.get("type", ""), time.monotonic())
+            # No yield here: the event is stored and shown when the producer next waits
+            # for the model (at once when none is buffered; text_stream yields every few
+            # pieces of a backlog) or for its turn to end the run. A yield per event
+            # cost a loop round trip per token.
+            self._watcher.renew_if_due(run_id)
+        raise RuntimeError("the producer ended without a terminal event")
 
     def _let_lease_lapse(self, run_id: str) -> None:
         """Store what a handed-over run produced, then end its lease now (no terminal)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -47,7 +48,7 @@ def theory_streaming_generation_tool(
     caller must never report such a stream as complete.
     """
     splitter = BlockSplitter()
-    shown = None
+    shown, asked_at, text_seen = None, time.monotonic(), False
     for piece in stream_text(model, build_lesson_messages(context)):
         stats.add_usage(piece.usage)
         if piece.text:
@@ -56,6 +57,17 @@ def theory_streaming_generation_tool(
                 shown = splitter.preview
                 if shown is not None:
                     yield shown
+            if not text_seen and (splitter.blocks_emitted or (shown and shown.length)):
+                text_seen = True
+                _log_first_text(asked_at)
     yield from accept_blocks(splitter.close(), stats.blocks)
     count_unparsable(splitter.skipped, stats.blocks)
     stats.complete = splitter.complete
+
+
+def _log_first_text(asked_at: float) -> None:
+    """When the model wrote the lesson's first readable character (the seed's TTFT of text)."""
+    log.info(
+        "lesson stream first_text_at=%.3f first_text_ms=%d",
+        time.time(), (time.monotonic() - asked_at) * 1000,
+    )  # fmt: skip
