@@ -61,7 +61,8 @@ frontend-test:
 
 ## What the tests run beside Python: Java 17 for DynamoDB Local; npm, which fetches it
 ## once into .cache/ and builds the client; Debian's Chromium (and a Korean font, for readable
-## screenshots) for the browser tests; Redis, nginx and PostgreSQL for the many-hosts tests.
+## screenshots) for the browser tests; Redis, nginx and PostgreSQL for the many-hosts tests;
+## Prometheus (and promtool) for the monitoring test of deploy/monitoring/.
 ## Installed with apt-get when missing (as root, or through sudo).
 test-tools:
 	@missing=""; \
@@ -72,6 +73,7 @@ test-tools:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql-15"; \
+	[ -x /usr/bin/prometheus ] || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 		$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; \

@@ -104,7 +104,12 @@ FALLBACK_REASONS = (
     "client",
 )
 
-# Series that exist from the start, at 0, so rates and ratios are 0 rather than absent.
+# Series that exist from the start, at 0, so rates and ratios are 0 rather than absent
+# (a counter that first appears at 1 shows no increase to rate()).
+for _kind in ("theory", "qna"):
+    TIME_TO_FIRST_BLOCK.labels(_kind)
+    for _outcome in ("success", "fallback", "error", "cancelled", "aborted"):
+        STREAM_OUTCOMES.labels(_kind, _outcome)
 for _reason in FALLBACK_REASONS:
     LESSON_FALLBACKS.labels(_reason)
 for _target in ("lesson", "answer"):
