@@ -156,12 +156,25 @@ def assert_exported(expr: str, exported: set[str]) -> None:
 # --- tests -----------------------------------------------------------------------------
 
 
-def test_promtool_accepts_the_alert_rules():
+def promtool(*args: str) -> None:
+    """Run promtool; fail with its output unless it succeeds."""
+    done = subprocess.run([PROMTOOL, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_promtool_accepts_the_rules_their_unit_tests_and_the_example_config(tmp_path):
     require_prometheus()
-    checked = subprocess.run(
-        [PROMTOOL, "check", "rules", str(ALERTS)], capture_output=True, text=True, timeout=30
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    promtool("check", "rules", str(ALERTS))
+    promtool("test", "rules", str(MONITORING / "alerts_test.yml"))
+    # The example reads the token from a file of the operator's: point it at one here.
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN)
+    example = (MONITORING / "prometheus.yml").read_text()
+    assert "/etc/prometheus/tutor_metrics_token" in example
+    config = tmp_path / "prometheus.yml"
+    config.write_text(example.replace("/etc/prometheus/tutor_metrics_token", str(token_file)))
+    (tmp_path / "alerts.yml").write_text(ALERTS.read_text())
+    promtool("check", "config", str(config))
 
 
 def test_the_dashboard_and_the_alerts_have_data_for_a_short_run(server, fake_openai, prometheus):
