@@ -31,15 +31,19 @@ def start_tickets(base_url: str, token: str, count: int) -> list[str]:
 
 
 def run_streams(
-    base_url: str, tickets: list[str], headers: dict[str, str] | None = None
+    base_url: str, tickets: list[str], headers: dict[str, str] | None = None, query: str = ""
 ) -> list[StreamResult]:
     """Open every ticket's stream at once and read them all to the end (one light client).
 
-    `headers` are added to every request (a `Last-Event-ID` resumes a run started elsewhere).
+    `headers` are added to every request (a `Last-Event-ID` resumes a run started elsewhere);
+    `query` is appended to each URL (say, `?preview=1`).
     """
     port = int(base_url.rsplit(":", 1)[1])
     sent = {"Accept": "text/event-stream", **(headers or {})}
-    requests = [http_request("GET", f"/api/v1/learning/theory-stream/{t}", sent) for t in tickets]
+    requests = [
+        http_request("GET", f"/api/v1/learning/theory-stream/{ticket}{query}", sent)
+        for ticket in tickets
+    ]
     results = []
     for capture in run_requests(port, requests, timeout=STREAM_TIMEOUT.read * 2):
         result = StreamResult(opened_at=capture.sent_at, error=capture.error)
