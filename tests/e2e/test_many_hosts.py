@@ -211,3 +211,36 @@ def test_the_run_cap_holds_across_hosts(running_cluster):
             break
         time.sleep(0.2)
     assert again.status_code == 200, again.text
+
+
+def test_a_reconnect_on_the_other_host_mid_block_gets_the_block_from_offset_zero(
+    running_cluster,
+):
+    cluster = running_cluster
+    headers = new_user(cluster.url)
+    lesson = open_lesson(cluster, headers)
+    other = cluster.other_than(lesson.host)
+    query = "?preview=1"
+
+    def mid_block(item) -> bool:
+        data = item.data or {}
+        return data.get("type") == "block_preview" and data["offset"] > 0
+
+    # The claim makes the lesson's host the producer; the client leaves mid-block.
+    before = read_lesson(lesson.host.url, f"{lesson.ticket}{query}", on_item=mid_block)
+    seen = "".join(
+        item.data["text"]
+        for item in before.events
+        if item.type == "block_preview"
+        and item.data["block_id"] == before.events[-1].data["block_id"]
+    )
+    last_id = max(item.id for item in before.events if item.id is not None)
+    resume = {**headers, "Last-Event-ID": str(last_id)}
+    after = read_lesson(other.url, f"{lesson.ticket}{query}", resume)
+    previews = [item.data for item in after.events if item.type == "block_preview"]
+    assert previews, "the other host sent no preview"
+    assert previews[0]["offset"] == 0
+    if previews[0]["block_id"] == before.events[-1].data["block_id"]:
+        assert previews[0]["text"].startswith(seen)
+    logged = [item for item in after.events if item.id is not None]
+    assert logged[0].id == last_id + 1 and logged[-1].type == "stream_complete"
