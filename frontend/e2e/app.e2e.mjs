@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 
+import { axeViolations } from './axe.mjs'
 import { launchBrowser, watchPage } from './browser.mjs'
 import { startDropProxy } from './dropProxy.mjs'
 
@@ -37,6 +38,41 @@ async function step(name, fn) {
 
 function assert(condition, message) {
   if (!condition) throw new Error(message)
+}
+
+/** No axe-core violation on the page as it is now (every rule on). */
+async function assertAccessible(page, where) {
+  const violations = await axeViolations(page)
+  assert(violations.length === 0, `axe on ${where}:\n${violations.join('\n')}`)
+}
+
+/**
+ * Resolves once block `blockId` shows as a preview with text while it is not rendered yet;
+ * returns that text and the layout top of the preview's slot. Fails if it arrives rendered
+ * without a preview having shown.
+ */
+async function previewBeforeBlock(page, blockId, minLength = 1) {
+  const handle = await page.waitForFunction(
+    ([id, min]) => {
+      const rendered = document.querySelector(`[data-testid=lesson-block][data-block-id="${id}"]`)
+      if (rendered) return { rendered: true }
+      const preview = document.querySelector(`[data-testid=lesson-preview][data-block-id="${id}"]`)
+      const text = preview?.textContent ?? ''
+      if (Array.from(text).length < min) return null
+      return { rendered: false, text, top: preview.offsetTop }
+    },
+    [blockId, minLength],
+  )
+  const seen = await handle.jsonValue()
+  assert(!seen.rendered, `block ${blockId} arrived rendered before any preview of it showed`)
+  return seen
+}
+
+/** The layout top of rendered block `blockId` (offsetTop: transforms left out). */
+async function blockTop(page, blockId) {
+  const block = page.locator(`[data-testid=lesson-block][data-block-id="${blockId}"]`)
+  await block.waitFor()
+  return block.evaluate((node) => node.offsetTop)
 }
 
 async function shot(page, name) {
@@ -78,6 +114,8 @@ try {
   await step('register and log in', async () => {
     await page.goto(`${baseUrl}/`)
     await page.waitForURL(/\/login/)
+    await page.getByTestId('offline-note').waitFor()
+    await assertAccessible(page, 'the login page')
     await page.getByTestId('auth-toggle').click()
     await page.getByRole('heading', { name: '회원가입' }).waitFor()
     await page.locator('input[name=username]').fill(username)
@@ -101,10 +139,49 @@ try {
     await page.waitForURL(onLessonPage)
     await page.getByTestId('start-2-1').waitFor()
     await shot(page, '02-outline')
+    await assertAccessible(page, 'the outline')
   })
 
+  await step(
+    'the block being written shows as a preview, then its block takes its place',
+    async () => {
+      await page.getByTestId('start-2-1').click()
+      // The header's text is on screen before its theory_block has arrived...
+      const header = await previewBeforeBlock(page, 1)
+      assert(header.text.trim().length > 0, 'the preview shows text')
+      const preview = page.getByTestId('lesson-preview')
+      assert((await preview.getAttribute('aria-hidden')) === 'true', 'previews are not announced')
+      const blocks = page.getByTestId('lesson-blocks')
+      assert(
+        (await blocks.getAttribute('aria-live')) === 'polite' &&
+          (await blocks.locator('[data-testid=lesson-block]').count()) === 0,
+        'the live region holds no finished block yet',
+      )
+      const caret = preview.locator('.preview-caret')
+      const blink = () => caret.evaluate((node) => getComputedStyle(node).animationName)
+      assert((await blink()) === 'caret-blink', 'the caret blinks quietly')
+      await page.emulateMedia({ reducedMotion: 'reduce' })
+      assert((await blink()) === 'none', 'no blinking when the learner asks for less motion')
+      await page.emulateMedia({ reducedMotion: null })
+      await shot(page, '03a-lesson-preview')
+      // ...then the rendered block replaces it, in the same slot.
+      await page.locator('[data-testid=lesson-block][data-block-id="1"]').waitFor()
+      // The next block: its preview sits where the rendered block then appears.
+      const second = await previewBeforeBlock(page, 2)
+      assert((await page.locator('[data-block-id="1"]').count()) === 1, 'block 1 once, rendered')
+      const top = await blockTop(page, 2)
+      assert(
+        Math.abs(top - second.top) <= 1,
+        `block 2 took its preview's slot: ${second.top} -> ${top}`,
+      )
+      assert(
+        (await page.locator('[data-testid=lesson-preview][data-block-id="2"]').count()) === 0,
+        'the rendered block replaced its preview',
+      )
+    },
+  )
+
   await step('open a lesson: the first block shows while the stream still runs', async () => {
-    await page.getByTestId('start-2-1').click()
     const first = page.getByTestId('lesson-block').first()
     await first.waitFor()
     const state = await page.getByTestId('lesson-state').getAttribute('data-state')
@@ -118,6 +195,7 @@ try {
     const live = await page.getByTestId('lesson-blocks').getAttribute('aria-live')
     assert(live === 'polite', 'lesson blocks sit in an aria-live region')
     await shot(page, '03-lesson-streaming')
+    await assertAccessible(page, 'a lesson while it streams')
   })
 
   await step('all blocks render, one component per type', async () => {
@@ -140,6 +218,8 @@ try {
       `lesson URL names its session: ${sessionUrl}`,
     )
     await shot(page, '04-lesson-complete')
+    assert((await page.getByTestId('lesson-preview').count()) === 0, 'no preview left behind')
+    await assertAccessible(page, 'a finished lesson')
   })
 
   await step('a reload keeps the session and the lesson', async () => {
@@ -165,6 +245,7 @@ try {
     await answer.getByTestId('chat-sources').waitFor()
     assert((await textOf(questions().last())) === question, 'the question sits above the answer')
     asked = { question, answer: whole }
+    await assertAccessible(page, 'the chat with a question answered')
   })
 
   await step('thumbs up on the answer is recorded', async () => {
@@ -229,17 +310,28 @@ try {
     await page.getByTestId('lesson-retry').waitFor()
   })
 
-  await step('a reload during a run resumes it', async () => {
-    await page.getByTestId('start-1-2').click()
-    await page.getByTestId('lesson-block').first().waitFor()
-    await page.waitForURL(/\/learn\/[0-9a-f-]{36}$/)
-    await page.reload()
-    await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
-    const ids = await page
-      .getByTestId('lesson-block')
-      .evaluateAll((nodes) => nodes.map((node) => Number(node.dataset.blockId)))
-    assert(JSON.stringify(ids) === '[1,2,3,4]', `blocks once each, in order: ${ids}`)
-  })
+  await step(
+    'a reload during a run resumes it, with the text of the block being written',
+    async () => {
+      await page.getByTestId('start-1-2').click()
+      await page.getByTestId('lesson-block').first().waitFor()
+      await page.waitForURL(/\/learn\/[0-9a-f-]{36}$/)
+      // Mid-block: the second block has some text written (it takes seconds at 40 tokens/s).
+      const before = await previewBeforeBlock(page, 2, 8)
+      await page.reload()
+      // The server sends the block's text so far from offset 0 to the new connection.
+      const after = await previewBeforeBlock(page, 2, Array.from(before.text).length)
+      assert(
+        after.text.startsWith(before.text),
+        `after the reload the preview shows the text so far: ${JSON.stringify(before.text)} -> ${JSON.stringify(after.text)}`,
+      )
+      await page.locator('[data-testid=lesson-state][data-state=completed]').waitFor()
+      const ids = await page
+        .getByTestId('lesson-block')
+        .evaluateAll((nodes) => nodes.map((node) => Number(node.dataset.blockId)))
+      assert(JSON.stringify(ids) === '[1,2,3,4]', `blocks once each, in order: ${ids}`)
+    },
+  )
 
   await step('a network drop mid-lesson resumes with Last-Event-ID', async () => {
     const resumes = []
@@ -265,8 +357,14 @@ try {
   })
 
   await step('when the stream keeps failing, the whole lesson comes at once', async () => {
-    await page.route('**/learning/theory-stream/*', (route) =>
-      route.request().method() === 'GET' ? route.abort('connectionreset') : route.continue(),
+    const failedTickets = new Set()
+    await page.route('**/learning/theory-stream/*', (route) => {
+      if (route.request().method() !== 'GET') return route.continue()
+      failedTickets.add(new URL(route.request().url()).pathname.split('/').pop())
+      return route.abort('connectionreset')
+    })
+    const syncStart = page.waitForRequest(
+      (r) => r.url().endsWith('/learning/session/start') && r.postDataJSON()?.streaming === false,
     )
     await page.getByTestId('start-2-2').click()
     await page.locator('[data-testid=lesson-state][data-state=fallback]').waitFor()
@@ -276,6 +374,11 @@ try {
     await page.unroute('**/learning/theory-stream/*')
     assert((await page.getByTestId('lesson-block').count()) === 4, 'the sync lesson has 4 blocks')
     await page.getByText('강의 전체를 한 번에 불러왔어요').waitFor()
+    const fallbackFrom = (await syncStart).postDataJSON().fallback_from
+    assert(
+      failedTickets.size === 1 && failedTickets.has(fallbackFrom),
+      'the synchronous lesson names the stream that failed (fallback_from)',
+    )
   })
 
   await step('"My lessons" lists the lessons and reopens one', async () => {
@@ -316,6 +419,7 @@ try {
     await page.locator('textarea[name=prompt]').fill('그래프 최단 경로를 연습할 수 있는 문제')
     await page.locator('select[name=difficulty]').selectOption('easy')
     await page.locator('input[name=algorithm_type]').fill('graph')
+    await assertAccessible(page, 'the problem form')
     await page.getByTestId('generate').click()
     await page.locator('.timeline-step[data-stage=analysis][data-state=done]').waitFor()
     const tokens = page.getByTestId('token-stream')
@@ -343,6 +447,7 @@ try {
     await page.waitForURL(new RegExp(`/problems/${problemId}$`))
     await page.locator(`[data-testid=problem-card][data-problem-id="${problemId}"]`).waitFor()
     await shot(page, '10-problem-detail')
+    await assertAccessible(page, 'the problem detail page')
   })
 
   await step('Stop aborts a running generation', async () => {

@@ -25,8 +25,12 @@ export const learningService = {
   getSession(sessionId) {
     return api.get(`/learning/session/${encodeURIComponent(sessionId)}`)
   },
-  /** Open a session on a section; `streaming: false` returns the whole lesson at once. */
-  startSession(chapterNumber, sectionNumber, { streaming = true, userType } = {}) {
+  /**
+   * Open a session on a section; `streaming: false` returns the whole lesson at once.
+   * `fallbackFrom`: the ticket of the lesson stream this request replaces (the server counts
+   * the client's fallbacks).
+   */
+  startSession(chapterNumber, sectionNumber, { streaming = true, userType, fallbackFrom } = {}) {
     const body = {
       chapter_number: chapterNumber,
       section_number: sectionNumber,
@@ -34,6 +38,7 @@ export const learningService = {
       streaming,
     }
     if (userType) body.user_type = userType
+    if (fallbackFrom) body.fallback_from = fallbackFrom
     return api.post('/learning/session/start', body)
   },
   /** Phase 1 of a streamed lesson: a session and a one-time stream ticket. */

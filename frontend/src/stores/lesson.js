@@ -152,7 +152,9 @@ export const useLessonStore = defineStore('lesson', () => {
     tempSessionId.value = null
     clearPreview()
     try {
-      const data = await learningService.startSyncLesson(chapterNumber.value, sectionNumber.value)
+      const data = await learningService.startSyncLesson(chapterNumber.value, sectionNumber.value, {
+        fallbackFrom: ticket,
+      })
       sessionId.value = data.session_info.session_id
       setBlocks(data.workflow_response.theory_content)
       usedSyncFallback.value = true

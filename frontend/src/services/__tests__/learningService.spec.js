@@ -46,6 +46,27 @@ describe('learningService: messages, answers, feedback', () => {
     expect(calls[0].headers.Authorization).toBe('Bearer a1')
   })
 
+  it('the synchronous fallback names the stream it replaces', async () => {
+    stubFetch(() => json(200, { workflow_response: { streaming: false, theory_content: [] } }))
+    await learningService.startSyncLesson(2, 1, { fallbackFrom: 'ticket-1' })
+    await learningService.startTheoryStreaming(2, 1)
+    expect(calls.map((c) => c.body)).toEqual([
+      {
+        chapter_number: 2,
+        section_number: 1,
+        user_message: '2챕터 1섹션 시작할게요',
+        streaming: false,
+        fallback_from: 'ticket-1',
+      },
+      {
+        chapter_number: 2,
+        section_number: 1,
+        user_message: '2챕터 1섹션 시작할게요',
+        streaming: true,
+      },
+    ])
+  })
+
   it('posts feedback: target, rating and an optional comment', async () => {
     stubFetch(() => json(201, { feedback: { feedback_id: 'f1', rating: -1 } }))
     expect(await learningService.sendFeedback('s1', 'answer', -1)).toEqual({

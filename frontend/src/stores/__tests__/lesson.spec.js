@@ -149,7 +149,8 @@ describe('a streamed lesson against a fake stream', () => {
     await settle(store)
 
     expect(learningService.cancelTheoryStream).toHaveBeenCalledWith('ticket-1')
-    expect(learningService.startSyncLesson).toHaveBeenCalledWith(2, 1)
+    // The server counts the client's fallbacks by the ticket of the stream that failed.
+    expect(learningService.startSyncLesson).toHaveBeenCalledWith(2, 1, { fallbackFrom: 'ticket-1' })
     expect(store.theoryStreamingState).toBe('completed')
     expect(store.usedSyncFallback).toBe(true)
     expect(store.sessionId).toBe('s2')

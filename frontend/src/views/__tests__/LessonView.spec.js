@@ -90,7 +90,8 @@ describe('LessonView', () => {
     const preview = slots[1]
     expect(preview.attributes('aria-hidden')).toBe('true')
     expect(preview.classes()).toContain('theory-block') // the same margins as the block
-    expect(preview.text()).toBe('들어가며\n본문')
+    // Exactly the text (it is shown with white-space: pre-wrap: no stray spaces).
+    expect(preview.get('p').element.textContent).toBe('들어가며\n본문')
     expect(wrapper.find('.block-pending').exists()).toBe(false)
 
     store.handleTheoryEvent({
