@@ -169,3 +169,24 @@ def test_a_reconnect_mid_block_gets_the_block_from_offset_zero(server, fake):
     if first["block_id"] == block_id:  # still the same block: its text from the start
         assert first["text"].startswith(shown[block_id])
     assert after.events[-1].data["type"] == "stream_complete"
+
+
+def test_an_invalid_block_is_cleared_by_the_next_blocks_preview(server, fake_openai_shared):
+    invalid = {"block_type": "section", "data": {"type": "introduction", "oops": "틀린 블록" * 20}}
+    lesson = [LONG_LESSON[0], invalid, *LONG_LESSON[1:]]
+    content = json.dumps(lesson, ensure_ascii=False)
+    fake_openai_shared.set_default(Script(content=content, chunk_size=8, chunk_delay=0.02))
+    headers = new_user(server.base_url)
+    ticket, _ = start_lesson(server.base_url, headers)
+    items = read_events(f"{theory_stream_url(server.base_url, ticket)}?preview=1", timeout=60)
+    events = [item.data for item in items.events]
+    assert events[-1]["type"] == "stream_complete" and events[-1]["skipped_blocks"] == 1
+    second = [e for e in events if e.get("block_id") == 2]
+    shown = "".join(e["text"] for e in second if e["type"] == "block_preview")
+    assert "틀린 블록" in shown  # the invalid block was shown while written...
+    restarts = [e for e in second[1:] if e["type"] == "block_preview" and e["offset"] == 0]
+    assert restarts, "the next block never cleared the invalid one"
+    texts = shown_texts(items)
+    assert "틀린 블록" not in texts[2] and texts[2]  # ...and replaced by the next block's text
+    assert second[-1]["type"] == "theory_block"
+    assert second[-1]["data"]["content"] == LONG_LESSON[1]["data"]["content"]
