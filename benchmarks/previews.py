@@ -12,6 +12,9 @@ lessons run twice, previews off then on (`?preview=1`), side by side in one run:
   after which the block's text had L code points.
 - Block latency with previews on against off (block_latency.py's pairing by marker).
 - Worker CPU seconds per stream, on against off (target: at most 1.25x).
+- What publishing costs (done with previews on or off, for subscribers elsewhere): one
+  batch of every run's preview written to the SQLite stream store, as a worker does once
+  per interval, timed for 100 and 200 runs.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from backend.app.streaming.block_preview import BlockPreview
 from backend.app.streaming.block_splitter import BlockSplitter
+from backend.app.streaming.preview_publisher import PreviewPublisher
+from backend.app.streaming.previews import Preview
+from backend.app.streaming.runs import LocalRun
+from backend.app.streaming.sqlite import SqliteStreamStore
+from backend.app.streaming.text_events import HeldText
 from benchmarks.block_latency import analyze
 from benchmarks.common import SERVER_ENV, StreamResult, login, summary
 from benchmarks.fake_process import FakeProcess
@@ -95,6 +104,26 @@ def measure(server, fake, token: str, worker: int, level: int, run: int, preview
     return out
 
 
+def publishing_cost(data_dir: Path, runs: int, batches: int = 40) -> dict:
+    """Milliseconds per batch writing `runs` changed previews to SQLite, and per second."""
+    store = SqliteStreamStore(data_dir / "publish.db", max_events=10, retention_seconds=60)
+    local = {f"run-{n}": LocalRun(None, HeldText(10, None)) for n in range(runs)}
+    sources = {run_id: BlockPreview(1) for run_id in local}
+    for run_id, run_state in local.items():
+        run_state.preview = Preview(2, sources[run_id])
+        sources[run_id].feed('{"block_type": "section", "data": {"content": "')
+    publisher = PreviewPublisher(store, local, interval=0.05, ttl=30)
+    took = []
+    for _ in range(batches):
+        for source in sources.values():
+            source.feed("변수는 값을 담아 두는 이름표예요. ")  # every preview changed
+        began = time.perf_counter()
+        publisher.publish_once()
+        took.append((time.perf_counter() - began) * 1000)
+    batch = summary(took)
+    return {"batch_ms": batch, "cpu_ms_per_second_at_20_batches": round(batch["p50"] * 20, 1)}
+
+
 def run(data_dir: Path, levels: tuple[int, ...]) -> dict:
     """Every level, previews off then on, against one worker."""
     fake = FakeProcess()
@@ -130,6 +159,7 @@ def main() -> None:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         figures = run(Path(tmp), levels)
+        publishing = {str(n): publishing_cost(Path(tmp), n) for n in (100, 200)}
     at_100 = figures.get("100")
     targets = None
     if at_100:
@@ -146,6 +176,7 @@ def main() -> None:
                 "pace_chunks_per_s": round(1 / CHUNK_DELAY),
                 "preview_interval_ms": 50,
                 "levels": figures,
+                "publishing_sqlite": publishing,
                 "targets_met": targets,
                 "seconds": round(time.monotonic() - started),
             },
