@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from backend.app.streaming.block_preview import EXCLUDED_KEYS, BlockPreview
 from backend.app.streaming.block_splitter import BlockSplitter
-from tests.unit.test_block_splitter import lessons, split
+from tests.support.lesson_documents import lessons, split
 
 
 def design_text(value) -> str:

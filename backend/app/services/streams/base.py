@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from backend.app.domain.tickets import StreamTicket, run_id_for
 from backend.app.errors import APIError
-from backend.app.observability.first_block import content_marker, observe_first_block
-from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
+from backend.app.observability.metrics import STREAMS_ACTIVE
 from backend.app.services.streams.lapsed_runs import claim_lapsed_run
+from backend.app.services.streams.reporting import StreamReporting
 from backend.app.services.streams.requests import (
     INVALID,
     TOO_MANY,
@@ -36,13 +36,10 @@ def session_status(outcome: str) -> str:
     return outcome if outcome in ("completed", "cancelled") else "failed"
 
 
-class TicketStreamService:
+class TicketStreamService(StreamReporting):
     """Everything behind GET <kind>-stream/<ticket> and its cancel endpoint."""
 
-    kind = "stream"
     cancelled_message = "The stream was stopped."
-    # The event whose first arrival is the stream's time to first content.
-    content_event = "content"
     # Whether its runs show the block being written to subscribers that ask (DESIGN 4.2.3).
     previews = False
 
@@ -68,31 +65,6 @@ class TicketStreamService:
     def record(self, ticket: StreamTicket, result: RunResult) -> None:
         """Write the run's outcome into the session (completed, cancelled, failed, aborted)."""
         raise NotImplementedError
-
-    def outcome(self, result: RunResult) -> str:
-        """The outcome label of a finished run (success, cancelled, aborted, error)."""
-        labels = {"completed": "success", "cancelled": "cancelled", "aborted": "aborted"}
-        return labels.get(result.outcome, "error")
-
-    def log_fields(self, result: RunResult) -> dict:
-        """What the run's log line says besides its timings and outcome."""
-        return {"code": (result.terminal or {}).get("code")}
-
-    def observe(self, result: RunResult) -> None:
-        """Outcome, first-content and duration metrics, and one log line per stream."""
-        outcome = self.outcome(result)
-        first_at = result.first_event_at.get(self.content_event)
-        first_ms, total_ms = observe_stream(self.kind, outcome, result.started_at, first_at)
-        fields = " ".join(f"{key}={value}" for key, value in self.log_fields(result).items())
-        log.info(
-            "stream kind=%s run=%s outcome=%s first_content_ms=%s total_ms=%s %s",
-            self.kind, result.run_id[:12], outcome, first_ms, total_ms, fields,
-        )  # fmt: skip
-
-    def _first_block_timed(self, chunks: Iterator[str], claimed: StreamTicket) -> Iterator[str]:
-        """The claimer's chunks, timing the first content event from the ticket's request."""
-        marker = content_marker(self.content_event)
-        return observe_first_block(chunks, self.kind, marker, claimed.requested_at)
 
     # The shared machinery.
 
