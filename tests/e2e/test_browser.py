@@ -2,8 +2,9 @@
 
 The scenarios live in `frontend/e2e/app.e2e.mjs`; this test builds the client when needed,
 starts the server with the offline model at a realistic 40 tokens/s (so a lesson's first block
-shows while the stream still runs) and runs the script. Screenshots of each view are kept in
-`test-artifacts/browser/`.
+shows while the stream still runs, and the block being written shows as a preview before it)
+and runs the script, which also runs axe-core on each kind of page. Screenshots of each view
+are kept in `test-artifacts/browser/`.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def browser_tools():
 
 @pytest.mark.timeout(420)
 def test_learner_journey_in_chromium(browser_tools, tmp_path):
-    """Register, stream a lesson, reload, resume, drop, fallback, My lessons, profile, problems."""
+    """Register, previews, stream a lesson, reload, resume, drop, fallback, My lessons, problems."""
     server = start_live_server(
         tmp_path,
         workers=2,
@@ -91,5 +92,11 @@ def test_learner_journey_in_chromium(browser_tools, tmp_path):
     report = f"{done.stdout}\n{done.stderr}"
     assert done.returncode == 0, f"browser scenarios failed:\n{report}\nserver log:\n{server.log()}"
     assert "0 failed" in done.stdout, report
-    for view in ("04-lesson-complete", "05-my-lessons", "08-problem-result", "10-problem-detail"):
+    for view in (
+        "03a-lesson-preview",
+        "04-lesson-complete",
+        "05-my-lessons",
+        "08-problem-result",
+        "10-problem-detail",
+    ):
         assert (ARTIFACTS / f"{view}.png").stat().st_size > 0
