@@ -22,6 +22,24 @@ class Tutor:
     graph: CompiledStateGraph
     educator: TheoryEducator
     qna: QnAResolver
+    supervisor: LearningSupervisor
+
+    def open_streamed_lesson(self, initial: TutorState, config: dict) -> TutorState:
+        """A new session's first turn when its lesson streams: the state it ends in, saved.
+
+        The same decision and the same checkpointed values as `graph.invoke` (the
+        supervisor routes a streamed lesson to END), saved in one checkpoint write instead
+        of a run's three checkpoints, two task-write batches and its task executor: a
+        burst of learners opening lessons pays this once per learner, on one worker.
+        Anything the supervisor does not end at once goes through the graph as before.
+        """
+        command = self.supervisor.process(initial, config)
+        if command.goto != END:
+            return self.graph.invoke(initial, config)
+        state: TutorState = {**initial, **command.update}
+        # One write as the supervisor: the thread then ends there, as after invoke.
+        self.graph.update_state(config, state, as_node="learning_supervisor")
+        return state
 
 
 def build_tutor(
@@ -53,4 +71,4 @@ def build_tutor(
     compiled = graph.compile(checkpointer=checkpointer)
     educator.attach(compiled)
     qna.attach(compiled)
-    return Tutor(graph=compiled, educator=educator, qna=qna)
+    return Tutor(graph=compiled, educator=educator, qna=qna, supervisor=supervisor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ MAX_QUERY_CHARS = 500
 # A material's title names its sub-topic, so a title word counts as much as several
 # mentions in the body; section title and key concepts only say which lesson it is in.
 TITLE_WEIGHT = 3
+# Searches remembered per index: the sections' lesson queries and the most recent questions.
+SEARCH_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,18 @@ class MaterialIndex:
         self._bm25 = bm25s.BM25()
         self._bm25.index([document_tokens(*entry) for entry in entries], show_progress=False)
         self._vocab: dict[str, int] = self._bm25.vocab_dict
+        # The index never changes once built, so a query always finds the same materials:
+        # every lesson start of a section asks the same one (its title and key concepts),
+        # and analysing it with Kiwi and scoring it was most of the search's cost. The cache
+        # belongs to this index: an index built from other materials starts with its own.
+        self._cached_search = functools.lru_cache(maxsize=SEARCH_CACHE_SIZE)(self._search)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def clear_search_cache(self) -> None:
+        """Forget remembered searches (a benchmark timing the search itself needs this)."""
+        self._cached_search.cache_clear()
 
     def search(
         self,
@@ -62,11 +74,16 @@ class MaterialIndex:
         """Return up to top_k materials matching the query, best first, scores above zero."""
         if top_k <= 0:
             return []
-        token_ids = [
-            self._vocab[t] for t in tokenizer.tokenize(query[:MAX_QUERY_CHARS]) if t in self._vocab
-        ]
+        return list(
+            self._cached_search(query[:MAX_QUERY_CHARS], chapter_number, section_number, top_k)
+        )
+
+    def _search(
+        self, query: str, chapter_number: int | None, section_number: int | None, top_k: int
+    ) -> tuple[MaterialHit, ...]:
+        token_ids = [self._vocab[t] for t in tokenizer.tokenize(query) if t in self._vocab]
         if not token_ids:
-            return []
+            return ()
         scores = self._bm25.get_scores_from_ids(token_ids)
         # Stable sort: equal scores keep course order, so results never depend on luck.
         hits: list[MaterialHit] = []
@@ -83,7 +100,7 @@ class MaterialIndex:
             hits.append(_hit(section, material, score))
             if len(hits) == top_k:
                 break
-        return hits
+        return tuple(hits)
 
 
 def _hit(section: Section, material: Material, score: float) -> MaterialHit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from backend.app.domain.tickets import run_id_for
 from backend.app.storage.db import Database
@@ -12,6 +12,8 @@ from backend.app.storage.models import LearningSession
 
 # What a caller is told about a session that is not there or not theirs (one 404 for both).
 SESSION_NOT_FOUND = "This learning session does not exist."
+# Built once: its compiled form is cached with it (parameters differ, the SQL does not).
+_INSERT_SESSION = insert(LearningSession)
 
 
 class SessionRepository:
@@ -21,24 +23,40 @@ class SessionRepository:
         self._db = db
 
     def create(
-        self, session_id: str, user_id: str, chapter: int, section: int, user_type: str
+        self,
+        session_id: str,
+        user_id: str,
+        chapter: int,
+        section: int,
+        user_type: str,
+        *,
+        stage: str = "session_start",
+        active_run: tuple[str, str] | None = None,
     ) -> None:
-        """Register a new session at its first section."""
+        """Register a new session at its first section.
+
+        A session whose lesson streams is registered with its stage and its running stream
+        (`active_run`: ticket, kind) in the same statement, not in three transactions.
+        """
         now = time.time()
-        with self._db.transaction() as session:
-            session.add(
-                LearningSession(
-                    id=session_id,
-                    user_id=user_id,
-                    chapter_number=chapter,
-                    section_number=section,
-                    session_progress_stage="session_start",
-                    user_type=user_type,
-                    completed_sections=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        ticket, kind = active_run or (None, None)
+        row = {
+            "id": session_id,
+            "user_id": user_id,
+            "chapter_number": chapter,
+            "section_number": section,
+            "session_progress_stage": stage,
+            "user_type": user_type,
+            "completed_sections": 0,
+            "active_run_ticket": ticket,
+            "active_run_kind": kind,
+            "created_at": now,
+            "updated_at": now,
+        }
+        # One compiled INSERT on a plain connection: nothing reads the row back, and an ORM
+        # object and its session cost three times the statement on every lesson start.
+        with self._db.engine.begin() as connection:
+            connection.execute(_INSERT_SESSION, row)
 
     def owned(self, session_id: str, user_id: str) -> LearningSession | None:
         """The session when `user_id` owns it, else None (callers answer 404 either way)."""
@@ -46,19 +64,25 @@ class SessionRepository:
             row = session.get(LearningSession, session_id)
             return row if row is not None and row.user_id == user_id else None
 
-    def record_progress(self, session_id: str, state: dict) -> None:
-        """Mirror the session's position from its state after a turn."""
-        with self._db.transaction() as session:
-            row = session.get(LearningSession, session_id)
-            if row is None:
-                return
-            row.chapter_number = state["chapter_number"]
-            row.section_number = state["section_number"]
-            row.session_progress_stage = state.get(
-                "session_progress_stage", row.session_progress_stage
-            )
-            row.completed_sections = len(state.get("completed_sections", []))
-            row.updated_at = time.time()
+    def record_progress(
+        self, session_id: str, state: dict, *, active_run: tuple[str, str] | None = None
+    ) -> None:
+        """Mirror the session's position from its state after a turn, in one statement.
+
+        `active_run` (ticket, kind): the stream the turn started, recorded with it (see
+        `set_active_run`).
+        """
+        values = {
+            "chapter_number": state["chapter_number"],
+            "section_number": state["section_number"],
+            "completed_sections": len(state.get("completed_sections", [])),
+            "updated_at": time.time(),
+        }
+        if "session_progress_stage" in state:
+            values["session_progress_stage"] = state["session_progress_stage"]
+        if active_run is not None:
+            values["active_run_ticket"], values["active_run_kind"] = active_run
+        self._set(session_id, **values)
 
     def set_active_run(self, session_id: str, ticket: str, kind: str) -> None:
         """Remember the running stream of a session, for resuming after a reload.

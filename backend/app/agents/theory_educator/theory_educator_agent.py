@@ -46,13 +46,17 @@ class TheoryEducator(StreamingAgent):
             state, section, blocks, context.content_source, state.get("user_message", "")
         )
 
-    def process_streaming_state(self, request: StreamRequest) -> PreparedStream:
+    def process_streaming_state(
+        self, request: StreamRequest, state: TutorState | None = None
+    ) -> PreparedStream:
         """Prepare a streamed lesson: its context (no model call) and the ticket to claim it.
 
-        The section and the learner's level come from the checkpointed state. The ticket
-        goes back to the caller only, never into the TutorState.
+        The section and the learner's level come from the checkpointed state: `state`
+        when the caller has just saved it, else read back. The ticket goes back to the
+        caller only, never into the TutorState.
         """
-        state = self.session_state(request.session_id)
+        if state is None:
+            state = self.session_state(request.session_id)
         section = self._target(state)
         context = prepare_lesson_context(
             section,

@@ -30,6 +30,17 @@ def streamed_lesson(prepared: PreparedStream, **extra) -> dict:
     }
 
 
+def streamed_lesson_result(session_id: str, state: dict, prepared: PreparedStream, **extra) -> dict:
+    """The `data` of a turn whose lesson streams: the session_info names the section being
+    streamed, not the one being left."""
+    streaming = {
+        **state,
+        "chapter_number": state["target_chapter_number"],
+        "section_number": state["target_section_number"],
+    }
+    return turn_result(session_id, streaming, streamed_lesson(prepared, **extra))
+
+
 def streamed_answer(prepared: PreparedStream) -> dict:
     """An answer to read from qna-stream/<temp_session_id> (DESIGN 4.2.2)."""
     return {

@@ -12,7 +12,11 @@ from backend.app.agents.state import thread_config
 from backend.app.domain.tickets import StreamRequest
 from backend.app.errors import APIError
 from backend.app.observability.metrics import count_lesson_fallback, count_lesson_started
-from backend.app.services.learning.turn_results import streamed_answer, streamed_lesson, turn_result
+from backend.app.services.learning.turn_results import (
+    streamed_answer,
+    streamed_lesson_result,
+    turn_result,
+)
 from backend.app.storage.sessions_repo import SESSION_NOT_FOUND, SessionRepository
 from backend.app.storage.unavailable import unavailable_engine
 from backend.app.streaming.protocols import RunCaps
@@ -91,14 +95,11 @@ class LearningTurns:
         self.run_slots.acquire(user.id, slot_id, "lesson", lease_seconds=self.ticket_ttl + 30)
         count_lesson_started()
         try:
-            self.sessions.create(
-                session_id,
-                user.id,
-                initial["chapter_number"],
-                initial["section_number"],
-                initial["user_type"],
-            )
-            state = self.tutor.graph.invoke(initial, thread_config(session_id, streaming=True))
+            # A burst of learners opening lessons is served one start after another by the
+            # worker, so this path writes as little as it can: one checkpoint, the ticket,
+            # and the session's row with its stage and running stream in one statement.
+            config = thread_config(session_id, streaming=True)
+            state = self.tutor.open_streamed_lesson(initial, config)
             request = StreamRequest(
                 session_id=session_id,
                 user_id=user.id,
@@ -106,7 +107,17 @@ class LearningTurns:
                 user_message=initial["user_message"],
                 requested_at=requested_at,
             )
-            return self._lesson_ticket(session_id, state, request)
+            prepared = self.tutor.educator.process_streaming_state(request, state)
+            self.sessions.create(
+                session_id,
+                user.id,
+                initial["chapter_number"],
+                initial["section_number"],
+                initial["user_type"],
+                stage=state["session_progress_stage"],
+                active_run=(prepared.temp_session_id, "theory"),
+            )
+            return streamed_lesson_result(session_id, state, prepared)
         except Exception as failure:
             self._give_up_on_outage(failure, slot_id)
             count_lesson_fallback("preparation")
@@ -198,16 +209,11 @@ class LearningTurns:
 
     def _lesson_ticket(self, session_id: str, state: dict, request: StreamRequest, **extra) -> dict:
         """Phase 1 of a streamed lesson: the ticket (the turn's slot now belongs to its run)."""
-        prepared = self.tutor.educator.process_streaming_state(request)
-        self.sessions.set_active_run(session_id, prepared.temp_session_id, "theory")
-        self.sessions.record_progress(session_id, state)
-        # The session_info names the section being streamed, not the one being left.
-        streaming = {
-            **state,
-            "chapter_number": state["target_chapter_number"],
-            "section_number": state["target_section_number"],
-        }
-        return turn_result(session_id, streaming, streamed_lesson(prepared, **extra))
+        prepared = self.tutor.educator.process_streaming_state(request, state)
+        self.sessions.record_progress(
+            session_id, state, active_run=(prepared.temp_session_id, "theory")
+        )
+        return streamed_lesson_result(session_id, state, prepared, **extra)
 
     def _answer_ticket(
         self, session_id: str, state: dict, request: StreamRequest, lesson_streaming: bool
