@@ -68,3 +68,13 @@ def test_a_malformed_fallback_from_is_a_validation_error(client, headers, value)
     body = {"chapter_number": 2, "section_number": 1, "streaming": False, "fallback_from": value}
     response = client.post(START, json=body, headers=headers)
     assert response.status_code == 422 and response.json["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_a_fallback_from_a_stream_that_never_started_counts_for_its_owner(client, headers, auth):
+    # The client's cancel of the stream it gives up on may land after this request.
+    ticket = start(client, headers)["temp_session_id"]
+    before = metric_value(client, FALLBACKS, reason="client")
+    start(client, auth.new_user_headers(), streaming=False, fallback_from=ticket)
+    assert metric_value(client, FALLBACKS, reason="client") == before
+    start(client, headers, streaming=False, fallback_from=ticket)
+    assert metric_value(client, FALLBACKS, reason="client") == before + 1

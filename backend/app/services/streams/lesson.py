@@ -62,15 +62,21 @@ class LessonStreamService(TicketStreamService):
     def count_client_fallback(self, ticket: str, user_id: str) -> None:
         """Count the client's own fallback from the lesson stream of `ticket`.
 
-        Only a lesson run that exists and is the caller's counts, so a client cannot
-        inflate the figure with made-up tickets. The ticket is neither stored nor logged.
+        Only the caller's own lesson counts, so a client cannot inflate the figure with
+        made-up tickets: its run, or, when the stream never started (the client's cancel
+        of it, sent just before, may not have landed yet), its unclaimed ticket. The
+        ticket is neither stored nor logged.
         """
         try:
             info = self.store.run_info(run_id_for(ticket))
+            if info is not None:
+                owned = info.owner == user_id and info.kind == self.kind
+            else:
+                owned = self.store.peek(ticket) == user_id
         except Exception:  # a figure is not worth failing the lesson the client asks for
             log.warning("Could not check a client fallback's stream; not counted")
             return
-        if info is not None and info.owner == user_id and info.kind == self.kind:
+        if owned:
             count_lesson_fallback("client")
 
     def log_fields(self, result: RunResult) -> dict:
