@@ -11,6 +11,7 @@ from backend.app.agents.graph import build_tutor
 from backend.app.agents.state import thread_config
 from backend.app.course import get_course
 from backend.app.domain.tickets import StreamTicket
+from backend.app.services.container import services
 from tests.support.lessons import LESSON
 
 LESSON_REPLY = json.dumps(LESSON, ensure_ascii=False)
@@ -114,3 +115,20 @@ def test_session_start_records_its_stream_in_the_session_at_once(client, auth):
     assert view["active_run"] == {"temp_session_id": ticket, "kind": "theory"}
     listed = client.get("/api/v1/learning/sessions", headers=headers).json["data"]
     assert listed["sessions"][0]["session_id"] == session_id
+
+
+def test_a_streamed_start_waits_its_turn_and_a_synchronous_one_does_not(app, client, auth):
+    turns = services(app).turns
+    waited = []
+    real = turns.admission.wait_turn
+    turns.admission.wait_turn = lambda: (waited.append(True), real())[1]
+    headers = auth.new_user_headers()
+    body = {"chapter_number": 2, "section_number": 1, "user_message": "시작"}
+    streamed = client.post("/api/v1/learning/session/start", json=body, headers=headers)
+    assert streamed.json["data"]["workflow_response"]["streaming"] is True
+    assert waited == [True]
+    whole = client.post(
+        "/api/v1/learning/session/start", json={**body, "streaming": False}, headers=headers
+    )
+    assert whole.json["data"]["workflow_response"]["streaming"] is False
+    assert waited == [True]

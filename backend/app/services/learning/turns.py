@@ -12,6 +12,7 @@ from backend.app.agents.state import thread_config
 from backend.app.domain.tickets import StreamRequest
 from backend.app.errors import APIError
 from backend.app.observability.metrics import count_lesson_fallback, count_lesson_started
+from backend.app.services.learning.start_admission import StartAdmission
 from backend.app.services.learning.turn_results import (
     streamed_answer,
     streamed_lesson_result,
@@ -40,6 +41,7 @@ class LearningTurns:
         # A synchronous lesson may take every attempt of its calls; its slot must outlast them.
         self.lease_seconds = settings.LLM_TIMEOUT_SECONDS * (settings.LLM_MAX_RETRIES + 1) * 2 + 30
         self.ticket_ttl = settings.STREAM_TICKET_TTL_SECONDS
+        self.admission = StartAdmission()
 
     def start_session(
         self,
@@ -91,6 +93,8 @@ class LearningTurns:
     def _start_streaming(self, user, session_id: str, slot_id: str, initial: dict) -> dict | None:
         """Phase 1 of a streamed lesson: state + ticket; None means use the synchronous path."""
         requested_at = time.time()  # the ticket carries it: time to first block
+        # Streams already running, and lessons just started, go first (start_admission.py).
+        self.admission.wait_turn()
         # The slot outlives this request: the run renews it, and releases it when done.
         self.run_slots.acquire(user.id, slot_id, "lesson", lease_seconds=self.ticket_ttl + 30)
         count_lesson_started()
