@@ -67,6 +67,7 @@ class BurstClient:
         self._selector = selectors.DefaultSelector()
         self._open = 0
         self._running_tickets = running
+        self._running_opened = 0
         # Connected before the burst, so that the burst is the requests, not TCP handshakes.
         self._start_socks = [_connect(port) for _ in learners]
         self._body = body
@@ -82,11 +83,14 @@ class BurstClient:
         self._selector.register(sock, selectors.EVENT_READ, (capture, on_end))
         self._open += 1
 
-    def open_running(self) -> None:
-        """Open the streams of the running tickets."""
-        for ticket, capture in zip(self._running_tickets, self.running, strict=True):
+    def _open_running_due(self, started: float, stagger: float) -> None:
+        """Open the running tickets' streams, one every `stagger` seconds from `started`."""
+        due = min(len(self.running), int((time.monotonic() - started) / stagger) + 1)
+        for index in range(self._running_opened, due):
+            ticket = self._running_tickets[index]
             request = http_request("GET", STREAM_PATH.format(ticket=ticket), SSE_HEADERS)
-            self._watch(_connect(self.port), request, capture, None)
+            self._watch(_connect(self.port), request, self.running[index], None)
+        self._running_opened = max(self._running_opened, due)
 
     def send_burst(self) -> None:
         """Every learner's session/start at once."""
@@ -113,13 +117,16 @@ class BurstClient:
 
         return open_stream
 
-    def run(self, *, quiet_seconds: float, timeout: float) -> None:
-        """Read everything to its end; send the burst `quiet_seconds` after every running
-        stream has shown its first block."""
-        self.open_running()
-        deadline = time.monotonic() + timeout
+    def run(self, *, stagger: float, quiet_seconds: float, timeout: float) -> None:
+        """Read everything to its end. The running streams open `stagger` seconds apart (so
+        their blocks fall all through the burst); the burst goes out `quiet_seconds` after
+        every one of them has shown its first block."""
+        started = time.monotonic()
+        deadline = started + timeout
         waiting = len(self.learners)
+        self._open_running_due(started, stagger)
         while self._open and time.monotonic() < deadline:
+            self._open_running_due(started, stagger)
             if not self.burst_sent_at and self._running_since(quiet_seconds):
                 self.send_burst()
             for key, _ in self._selector.select(timeout=0.05):
@@ -148,6 +155,8 @@ class BurstClient:
         self._selector.close()
 
     def _running_since(self, seconds: float) -> bool:
+        if self._running_opened < len(self.running):
+            return False
         if self._all_running_at is None:
             if all(any(b"theory_block" in p for _, p in c.pieces) for c in self.running):
                 self._all_running_at = time.monotonic()

@@ -9,9 +9,10 @@ process for the whole run, 4-character chunks at 50 chunks/s). For each server:
 
 - 100 users and one more are registered and logged in beforehand; one short lesson warms
   the worker up.
-- 20 lessons are started and streamed ("running"); a second after each has shown its first
-  block, the 100 learners each POST session/start at the same moment and GET their
-  theory-stream as soon as the answer is in (burst_client.py).
+- 20 lessons are started and streamed ("running", opened 0.12 s apart so that their
+  blocks fall all through the burst); a second after each has shown its first block, the
+  100 learners each POST session/start at the same moment and GET their theory-stream as
+  soon as the answer is in (burst_client.py).
 - First block: from a learner's POST being sent to their first `theory_block` being read
   (p50/p99/max), beside the POST's own answer time. The header block ends 102 characters
   into the lesson, so the fake alone needs about 0.52 s for it.
@@ -59,6 +60,9 @@ BEFORE = "2da1ae9b75ce5b5d002f1fcbf531227f0a6b4aa5"
 LEARNERS = 100
 RUNNING = 20
 QUIET_SECONDS = 1.0
+# The running streams open this far apart, so that over their 20 the blocks they write
+# spread across the burst (a lesson writes a block every 1.4-2.3 s).
+RUNNING_STAGGER_SECONDS = 0.12
 TARGETS_MS = {"first_block_p50": 1000.0, "first_block_p99": 1500.0}
 ENV = {
     **SERVER_ENV,
@@ -148,7 +152,7 @@ def measure(checkout: Path, fake: FakeProcess, data_dir: Path, run: int) -> dict
             START_BODY,
             lambda moment: cpu.update({moment: cpu_seconds(worker)}),
         )
-        client.run(quiet_seconds=QUIET_SECONDS, timeout=120)
+        client.run(stagger=RUNNING_STAGGER_SECONDS, quiet_seconds=QUIET_SECONDS, timeout=120)
         # The worker's CPU over the burst (the running streams' share included).
         burst_cpu = cpu.get("done", float("nan")) - cpu["sent"]
         fake.call("wait_idle", 30)
@@ -167,17 +171,27 @@ def figures(client: BurstClient, records: list[dict], burst_cpu: float) -> dict:
         found = MARKER.search(record["content"][:400]) if record["scripted"] else None
         if found:
             by_marker[found[1]] = record
-    first_block, answered, errors = [], [], 0
+    first_block, errors = [], 0
+    # Where a learner's first block waits, each from their POST: its answer, the GET,
+    # the fake receiving the upstream request, and the header block's own latency.
+    steps: dict[str, list[float]] = {"answer": [], "get": [], "upstream": [], "delivery": []}
     for learner in client.learners:
+        sent = learner.start.sent_at
         result = StreamResult(opened_at=learner.stream.sent_at, error=learner.stream.error)
         result.events = sse_events(learner.stream) if learner.stream.pieces else []
         blocks = result.blocks()
         if learner.start.error or result.error or result.terminal() != "stream_complete":
             errors += 1
         if blocks:
-            first_block.append((blocks[0][1] - learner.start.sent_at) * 1000)
+            first_block.append((blocks[0][1] - sent) * 1000)
         if learner.start.pieces:
-            answered.append((learner.start.pieces[-1][0] - learner.start.sent_at) * 1000)
+            steps["answer"].append((learner.start.pieces[-1][0] - sent) * 1000)
+            steps["get"].append((learner.stream.sent_at - sent) * 1000)
+        times = block_times(result, by_marker)
+        if times:
+            record = by_marker[MARKER.search(blocks[0][0]["data"]["title"])[1]]
+            steps["upstream"].append((record["received_at"] - sent) * 1000)
+            steps["delivery"].append((times[0][1] - times[0][0]) * 1000)
     during, before, running_errors = [], [], 0
     burst = (client.burst_sent_at, client.burst_done_at or float("inf"))
     for capture in client.running:
@@ -193,7 +207,10 @@ def figures(client: BurstClient, records: list[dict], burst_cpu: float) -> dict:
                 before.append(latency)
     return {
         "first_block_ms": summary(first_block),
-        "start_answer_ms": summary(answered),
+        "start_answer_ms": summary(steps["answer"]),
+        "stream_request_ms": summary(steps["get"]),
+        "upstream_request_ms": summary(steps["upstream"]),
+        "first_block_delivery_ms": summary(steps["delivery"]),
         "burst_s": round(client.burst_done_at - client.burst_sent_at, 2),
         "worker_cpu_ms_per_learner": round(burst_cpu * 1000 / LEARNERS, 2),
         "errors": errors,
