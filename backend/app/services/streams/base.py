@@ -187,15 +187,18 @@ class TicketStreamService(StreamReporting):
         return run_id
 
     def _claim_and_start(self, ticket: str, caller: str | None) -> tuple[str, StreamTicket]:
-        owner = self.store.peek(ticket)
-        if owner is None:
-            raise StreamRefused(*self._why_unclaimable(ticket))
-        if caller is not None and caller != owner:
-            raise StreamRefused(*INVALID)  # checked before claiming: the owner keeps the ticket
+        if caller is not None:  # checked before claiming: the owner keeps the ticket
+            owner = self.store.peek(ticket)
+            if owner is None:
+                raise StreamRefused(*self._why_unclaimable(ticket))
+            if caller != owner:
+                raise StreamRefused(*INVALID)
+        # An EventSource sends no token: the ticket alone is the credential, so it is claimed
+        # at once (one store call less for every stream opened).
         claimed = self.store.claim(ticket)
         if claimed is None:
-            raise StreamRefused(*INVALID)  # another request won the race
-        _, payload = claimed
+            raise StreamRefused(*self._why_unclaimable(ticket))  # also: another request won
+        owner, payload = claimed
         stream_ticket = StreamTicket.model_validate(payload)
         run_id = run_id_for(ticket)
         self.store.create_run(
