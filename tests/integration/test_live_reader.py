@@ -68,20 +68,16 @@ def follow_from_another_worker(backend: StreamBackend) -> dict:
     return {"frames": [s.value for s in subscribers], "reads": counting.reads}
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request, tmp_path):
-    return open_backend(request, tmp_path)
-
-
-def test_many_subscribers_on_another_worker_share_one_reader(backend):
+def in_a_gevent_worker(function: str, backend: StreamBackend) -> dict:
+    """Run one of this module's functions in a child process patched by gevent; its JSON."""
     program = (
         "from gevent import monkey; monkey.patch_all()\n"
         "import json, sys\n"
-        "from tests.integration.test_live_reader import follow_from_another_worker\n"
+        f"from tests.integration.test_live_reader import {function} as measure\n"
         "from tests.support.stream_stores import StreamBackend\n"
         "name, path, url, prefix = json.loads(sys.argv[1])\n"
         "backend = StreamBackend(name, __import__('pathlib').Path(path), url, prefix)\n"
-        "print(json.dumps(follow_from_another_worker(backend)))\n"
+        "print(json.dumps(measure(backend)))\n"
     )
     args = [backend.name, str(backend.tmp_path), backend.redis_url, backend.prefix]
     done = subprocess.run(
@@ -89,7 +85,16 @@ def test_many_subscribers_on_another_worker_share_one_reader(backend):
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=90,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path):
+    return open_backend(request, tmp_path)
+
+
+def test_many_subscribers_on_another_worker_share_one_reader(backend):
+    seen = in_a_gevent_worker("follow_from_another_worker", backend)
 
     for frames in seen["frames"]:
         assert frames.count("id: ") == EVENTS + 2 and '"stream_complete"' in frames
@@ -139,22 +144,7 @@ PREVIEWED = "임베딩은 토큰을 수천 개의 실수로 나타낸 벡터예�
 
 
 def test_subscribers_on_another_worker_get_previews_from_offset_zero(backend):
-    program = (
-        "from gevent import monkey; monkey.patch_all()\n"
-        "import json, sys\n"
-        "from tests.integration.test_live_reader import previews_from_another_worker\n"
-        "from tests.support.stream_stores import StreamBackend\n"
-        "name, path, url, prefix = json.loads(sys.argv[1])\n"
-        "backend = StreamBackend(name, __import__('pathlib').Path(path), url, prefix)\n"
-        "print(json.dumps(previews_from_another_worker(backend)))\n"
-    )
-    args = [backend.name, str(backend.tmp_path), backend.redis_url, backend.prefix]
-    done = subprocess.run(
-        [sys.executable, "-c", program, json.dumps(args)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=90,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = in_a_gevent_worker("previews_from_another_worker", backend)
     for frames in seen["frames"]:
         events = [json.loads(line[6:]) for line in frames.splitlines() if line.startswith("data: ")]
         previews = [event for event in events if event["type"] == "block_preview"]

@@ -2,7 +2,7 @@
 
 `lessons()` draws a document (prose, a code fence, the blocks as an array, a
 `{"blocks": [...]}` wrapper or a bare sequence, with nasty strings) and what it holds;
-`split` cuts it into chunks anywhere.
+`split` cuts it into chunks anywhere; `block_spans` says where each block object lies.
 """
 
 from __future__ import annotations
@@ -79,3 +79,19 @@ def split(document: str, cuts: list[int]) -> list[str]:
     """The document cut at the given offsets."""
     edges = [0, *sorted(set(cuts)), len(document)]
     return [document[a:b] for a, b in itertools.pairwise(edges) if b > a]
+
+
+def block_spans(document: str, start: int, form: str) -> list[tuple[int, int]]:
+    """(start, end) of each object element, found with the standard decoder."""
+    decoder, position, spans = json.JSONDecoder(), start, []
+    if form != "bare":
+        position = document.index("[", start) + 1
+    while True:
+        while position < len(document) and document[position] in " \t\r\n,":
+            position += 1
+        if position == len(document) or document[position] not in '{["-0123456789tfn':
+            return spans
+        begin = position
+        value, position = decoder.raw_decode(document, position)
+        if isinstance(value, dict):
+            spans.append((begin, position))

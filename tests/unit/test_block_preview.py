@@ -8,7 +8,6 @@ The reference is independent of the splitter: pydantic-core's partial JSON parse
 
 from __future__ import annotations
 
-import json
 import time
 
 import pydantic_core
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 
 from backend.app.streaming.block_preview import EXCLUDED_KEYS, BlockPreview
 from backend.app.streaming.block_splitter import BlockSplitter
-from tests.support.lesson_documents import lessons, split
+from tests.support.lesson_documents import block_spans, lessons, split
 
 
 def design_text(value) -> str:
@@ -49,28 +48,10 @@ def reference_text(partial_block: str) -> str | None:
     return design_text(parsed)
 
 
-def block_spans(document: str, start: int, form: str) -> list[tuple[int, int]]:
-    """(start, end) of each object element, found with the standard decoder."""
-    decoder, position, spans = json.JSONDecoder(), start, []
-    if form != "bare":
-        position = document.index("[", start) + 1
-    while True:
-        while position < len(document) and document[position] in " \t\r\n,":
-            position += 1
-        if position == len(document) or document[position] not in '{["-0123456789tfn':
-            return spans
-        begin = position
-        value, position = decoder.raw_decode(document, position)
-        if isinstance(value, dict):
-            spans.append((begin, position))
-
-
 @settings(max_examples=150)
 @given(lessons(), st.data())
 def test_the_preview_is_the_design_text_of_the_partial_block_at_every_prefix(lesson, data):
     document, start, form, _ = lesson
-    if form == "wrapper":
-        start = document.index("[", start)  # the wrapper's own key is not a block
     spans = block_spans(document, start, form)
     if data.draw(st.booleans(), label="one char per chunk"):
         chunks = list(document)

@@ -10,22 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.app.streaming.block_splitter import BlockSplitter
-from tests.support.lesson_documents import lessons, split
+from tests.support.lesson_documents import block_spans, lessons, split
 
 
 def block_ends(document: str, start: int, form: str) -> list[int]:
     """Offsets just past each object element, found with the standard decoder."""
-    decoder, position, ends = json.JSONDecoder(), start, []
-    if form != "bare":
-        position = document.index("[", start) + 1
-    while True:
-        while position < len(document) and document[position] in " \t\r\n,":
-            position += 1
-        if position == len(document) or document[position] not in '{["-0123456789tfn':
-            return ends
-        value, position = decoder.raw_decode(document, position)
-        if isinstance(value, dict):
-            ends.append(position)
+    return [end for _, end in block_spans(document, start, form)]
 
 
 def run(chunks: list[str]) -> tuple[list[dict], BlockSplitter]:
