@@ -28,12 +28,9 @@ import argparse
 import bisect
 import itertools
 import json
-import os
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -52,7 +49,7 @@ from benchmarks.lesson_script import (
 from benchmarks.lesson_streams import START_BODY, run_streams, start_tickets
 from benchmarks.light_client import sse_events
 from benchmarks.processes import cpu_seconds, worker_pid
-from tests.support.live_server import LiveServer, free_port
+from tests.support.live_server import LiveServer, start_live_server
 
 ROOT = Path(__file__).resolve().parents[1]
 # The commit before the burst work: what `--before` compares against unless told otherwise.
@@ -74,30 +71,7 @@ ENV = {
 
 def start_server(checkout: Path, data_dir: Path, env: dict[str, str]) -> LiveServer:
     """A one-worker gunicorn of `checkout` on a free port, healthy."""
-    import httpx
-
-    port = free_port()
-    log_path = data_dir / f"gunicorn-{port}.log"
-    environment = {**os.environ, "APP_ENV": "testing", "DATA_DIR": str(data_dir), **env}
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "wsgi:app"]
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            command, cwd=checkout, env=environment, stdout=log_file, stderr=subprocess.STDOUT
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{server.log()}")
-        try:
-            if httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"gunicorn did not become healthy:\n{server.log()}")
+    return start_live_server(data_dir, workers=1, env=env, checkout=checkout)
 
 
 def block_times(result: StreamResult, by_marker: dict[str, dict]) -> list[tuple[float, float]]:

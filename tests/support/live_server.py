@@ -50,9 +50,17 @@ class LiveServer:
 
 
 def start_live_server(
-    data_dir: Path, *, workers: int = 2, app: str = "wsgi:app", env: dict | None = None
+    data_dir: Path,
+    *,
+    workers: int = 2,
+    app: str = "wsgi:app",
+    env: dict | None = None,
+    checkout: Path = REPO_ROOT,
 ) -> LiveServer:
-    """Start gunicorn with the project's config and wait until /healthz answers."""
+    """Start gunicorn with the project's config and wait until /healthz answers.
+
+    `checkout`: the source tree to serve (a benchmark may compare an earlier commit).
+    """
     port = free_port()
     log_path = data_dir / f"gunicorn-{port}.log"
     environment = {
@@ -71,10 +79,10 @@ def start_live_server(
     ]  # fmt: skip
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+            command, cwd=checkout, env=environment, stdout=log_file, stderr=subprocess.STDOUT
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited early:\n{server.log()}")
