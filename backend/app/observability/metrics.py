@@ -107,7 +107,9 @@ FALLBACK_REASONS = (
 # Series that exist from the start, at 0, so rates and ratios are 0 rather than absent
 # (a counter that first appears at 1 shows no increase to rate()).
 for _kind in ("theory", "qna"):
-    TIME_TO_FIRST_BLOCK.labels(_kind)
+    # Histograms too: the dashboard's quantiles are rates of their buckets.
+    for _histogram in (TIME_TO_FIRST_BLOCK, STREAM_FIRST_BLOCK, STREAM_DURATION):
+        _histogram.labels(_kind)
     for _outcome in ("success", "fallback", "error", "cancelled", "aborted"):
         STREAM_OUTCOMES.labels(_kind, _outcome)
 for _reason in FALLBACK_REASONS:
