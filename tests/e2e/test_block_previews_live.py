@@ -143,9 +143,10 @@ def test_previews_are_coalesced_to_one_per_interval(server, fake):
     times = [item.at for item in items.events if item.data["type"] == "block_preview"]
     assert len(times) >= 10
     seconds = times[-1] - times[0]
-    # The fake sends 50 chunks a second; at most 20 previews a second may go out (plus one
-    # for the first, and a generous allowance for timer jitter on a busy machine).
-    assert len(times) <= seconds * (1000 / INTERVAL_MS) * 1.1 + 2
+    # The fake sends 50 chunks a second; at most 20 previews a second may go out. Arrival
+    # times on a busy machine can bunch, hence the allowance; one preview per chunk (what
+    # no coalescing would send) is 2.5 times the bound.
+    assert len(times) <= seconds * (1000 / INTERVAL_MS) * 1.5 + 3
 
 
 def test_a_reconnect_mid_block_gets_the_block_from_offset_zero(server, fake):
