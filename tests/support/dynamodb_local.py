@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import shutil
-import signal
 import subprocess
 import tarfile
 import tempfile
@@ -22,7 +21,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tests.support.live_server import free_port
+from devservers.ports import free_port, stop_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = REPO_ROOT / ".cache" / "dynamodb-local"
@@ -100,13 +99,7 @@ class DynamoDBLocal:
         """Stop the process (by its pid) and wait for it to exit."""
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process, timeout=10)
         self.process = None
 
     @property

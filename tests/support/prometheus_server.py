@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.live_server import free_port
+from devservers.ports import free_port, stop_process, wait_until_ready
 
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
@@ -71,13 +70,7 @@ class PrometheusServer:
 
     def stop(self) -> None:
         """Stop gracefully, then for sure."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 def start_prometheus(
@@ -112,15 +105,16 @@ def start_prometheus(
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
     server = PrometheusServer(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prometheus exited early:\n{server.log()}")
+
+    def ready() -> bool:
         try:
-            if httpx.get(f"{server.base_url}/-/ready", timeout=1).status_code == 200:
-                return server
+            return httpx.get(f"{server.base_url}/-/ready", timeout=1).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"prometheus did not become ready:\n{server.log()}")
+            return False
+
+    try:
+        wait_until_ready(ready, process, "prometheus", READY_TIMEOUT_SECONDS)
+    except RuntimeError as failure:
+        server.stop()
+        raise RuntimeError(f"{failure}:\n{server.log()}") from None
+    return server
