@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage
 
 from backend.app.agents.checkpointer import create_checkpointer
 from backend.app.agents.graph import build_tutor
-from backend.app.agents.state import thread_config
+from backend.app.agents.state import first_turn_state, thread_config
 from backend.app.course import get_course
 from backend.app.domain.tickets import StreamTicket
 from backend.app.services.container import services
@@ -23,20 +23,7 @@ def tutor_for(settings, *replies: str):
 
 
 def first_turn(session_id: str, chapter: int = 2, section: int = 1) -> dict:
-    return {
-        "session_id": session_id,
-        "user_id": "u-1",
-        "chapter_number": chapter,
-        "section_number": section,
-        "user_type": "beginner",
-        "user_message": "시작할게요",
-        "user_intent": "theory_streaming",
-        "is_retry_session": False,
-        "session_progress_stage": "session_start",
-        "theory_content": [],
-        "completed_sections": [],
-        "conversation": [],
-    }
+    return first_turn_state(session_id, "u-1", chapter, section, "beginner", "시작할게요")
 
 
 def test_a_streamed_start_saves_the_state_a_graph_run_saves(settings):

@@ -82,3 +82,28 @@ def learner_turn(state: TutorState) -> list[ConversationEntry]:
 def thread_config(session_id: str, **options) -> dict:
     """The LangGraph config addressing one session's thread (plus per-call options)."""
     return {"configurable": {"thread_id": session_id, **options}}
+
+
+def first_turn_state(
+    session_id: str,
+    user_id: str,
+    chapter_number: int,
+    section_number: int,
+    user_type: str,
+    user_message: str,
+) -> TutorState:
+    """A new session's state before its first turn: it asks for the section's lesson."""
+    return {
+        "session_id": session_id,
+        "user_id": user_id,
+        "chapter_number": chapter_number,
+        "section_number": section_number,
+        "user_type": user_type,
+        "user_message": user_message,
+        "user_intent": "theory_streaming",
+        "is_retry_session": False,
+        "session_progress_stage": "session_start",
+        "theory_content": [],
+        "completed_sections": [],
+        "conversation": [],
+    }

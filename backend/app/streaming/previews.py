@@ -68,10 +68,6 @@ class PreviewCursor:
         if isinstance(block_id, int) and block_id > self._delivered:
             self._delivered = block_id
 
-    def due_in(self, now: float) -> float:
-        """Seconds until this subscriber may be sent its next preview."""
-        return max(0.0, self.sent_at + self.interval - now)
-
     def next_event(self, record: dict | None, now: float) -> dict | None:
         """The `block_preview` event for `record`, or None (nothing new, or too soon)."""
         if record is None or now < self.sent_at + self.interval:

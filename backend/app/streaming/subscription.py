@@ -50,10 +50,8 @@ def _follow(runner, run_id, after_seq, heartbeat, on_abort, ticket, previews) ->
     last = after_seq
     ping_at = time.monotonic() + heartbeat  # a ping is due after this much silence
     while True:
-        if previews is None:
-            timeout = heartbeat
-        else:
-            timeout = max(previews.interval, previews.due_in(time.monotonic()))
+        # With previews, look at the block being written once per interval.
+        timeout = heartbeat if previews is None else previews.interval
         events = runner.wait(run_id, last, timeout=timeout)
         if events:
             # Everything that arrived since the last write goes out in one write.

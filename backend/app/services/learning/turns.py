@@ -8,7 +8,7 @@ import time
 import uuid
 
 from backend.app.agents.graph import Tutor
-from backend.app.agents.state import thread_config
+from backend.app.agents.state import first_turn_state, thread_config
 from backend.app.domain.tickets import StreamRequest
 from backend.app.errors import APIError
 from backend.app.observability.metrics import count_lesson_fallback, count_lesson_started
@@ -59,20 +59,9 @@ class LearningTurns:
             raise APIError(404, "NOT_FOUND", "This chapter or section does not exist.")
         session_id = str(uuid.uuid4())
         level = user_type or user.user_type
-        initial = {
-            "session_id": session_id,
-            "user_id": user.id,
-            "chapter_number": chapter_number,
-            "section_number": section_number,
-            "user_type": level,
-            "user_message": user_message,
-            "user_intent": "theory_streaming",
-            "is_retry_session": False,
-            "session_progress_stage": "session_start",
-            "theory_content": [],
-            "completed_sections": [],
-            "conversation": [],
-        }
+        initial = first_turn_state(
+            session_id, user.id, chapter_number, section_number, level, user_message
+        )
         slot_id = f"session:{session_id}"
         if streaming:
             streamed = self._start_streaming(user, session_id, slot_id, initial)
