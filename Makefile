@@ -62,7 +62,8 @@ frontend-test:
 ## What the tests run beside Python: Java 17 for DynamoDB Local; npm, which fetches it
 ## once into .cache/ and builds the client; Debian's Chromium (and a Korean font, for readable
 ## screenshots) for the browser tests; Redis, nginx and PostgreSQL for the many-hosts tests;
-## Prometheus (and promtool) for the monitoring test of deploy/monitoring/.
+## Prometheus (and promtool) for the monitoring test of deploy/monitoring/; bubblewrap for the
+## sandbox that runs reference solutions.
 ## Installed with apt-get when missing (as root, or through sudo).
 test-tools:
 	@missing=""; \
@@ -74,6 +75,7 @@ test-tools:
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql-15"; \
 	[ -x /usr/bin/prometheus ] || missing="$$missing prometheus"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	if [ -n "$$missing" ]; then \
 		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 		$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; \
