@@ -91,6 +91,19 @@ LESSON_FALLBACKS = Counter(
     "Lessons that needed a fallback, by reason (see FALLBACK_REASONS).",
     ["reason"],
 )
+PROBLEM_VERIFICATIONS = Counter(
+    "tutor_problem_verifications_total",
+    "Generated problems by what running the reference solution on their examples showed"
+    " (passed, failed, skipped) and whether a repair call was needed.",
+    ["status", "repaired"],
+)
+SANDBOX_RUN_SECONDS = Histogram(
+    "tutor_sandbox_run_seconds",
+    "Wall-clock time of one sandboxed run of a reference solution on one input, by outcome"
+    " (ok: exited 0; error: exited otherwise; timeout: killed at the wall-clock limit).",
+    ["outcome"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
 # preparation: session/start could not prepare the stream and answered synchronously;
 # upstream_before_first_block: the model failed before the first block (fallback_mode
 # "sync"); continuation: it failed after some blocks and the rest was asked for apart;
@@ -114,6 +127,11 @@ for _kind in ("theory", "qna"):
         STREAM_OUTCOMES.labels(_kind, _outcome)
 for _reason in FALLBACK_REASONS:
     LESSON_FALLBACKS.labels(_reason)
+for _status in ("passed", "failed", "skipped"):
+    for _repaired in ("true", "false"):
+        PROBLEM_VERIFICATIONS.labels(_status, _repaired)
+for _outcome in ("ok", "error", "timeout"):
+    SANDBOX_RUN_SECONDS.labels(_outcome)
 for _target in ("lesson", "answer"):
     for _rating in ("up", "down"):
         FEEDBACK.labels(_target, _rating)
