@@ -22,6 +22,14 @@ to the last human message. Tags per task:
 - ``problem_description``: ``<prompt>``, ``<difficulty>``, ``<algorithm_type>``,
   ``<title>``, ``<scenario>``. Output: Markdown with the headings 제목, 문제 설명, 입력 형식,
   출력 형식, 제약 조건, 예제, 힌트.
+- ``problem_solution``: ``<algorithm_type>``, ``<problem>`` (the parsed problem as
+  Markdown: statement, formats, constraints, examples). Output: one ```python fenced
+  program that reads stdin and writes stdout.
+- ``problem_repair``: ``<algorithm_type>``, ``<problem>``, ``<solution>`` (the program
+  that disagreed), ``<runs>`` (a JSON array of ``{"index", "input", "expected", "actual",
+  "error"}`` for the examples that did not match). Output: a ```python fenced corrected
+  program, or a JSON object ``{"examples": [{"index": i, "output": "..."}]}`` with the
+  corrected outputs of wrong examples (or both).
 - ``qna_answer``: ``<question>`` (in the last human message), optional ``<lesson>``,
   ``<material title="...">`` (zero or more). Earlier turns of the conversation come as
   human and ai messages of their own, their text passed through ``escape_tags``. Output:
@@ -46,6 +54,8 @@ TASK_THEORY_LESSON = "theory_lesson"
 TASK_PROBLEM_ANALYSIS = "problem_analysis"
 TASK_PROBLEM_VARIATION = "problem_variation"
 TASK_PROBLEM_DESCRIPTION = "problem_description"
+TASK_PROBLEM_SOLUTION = "problem_solution"
+TASK_PROBLEM_REPAIR = "problem_repair"
 TASK_QNA_ANSWER = "qna_answer"
 TASK_INTENT_CLASSIFICATION = "intent_classification"
 
@@ -65,6 +75,9 @@ TAG_NAMES = (
     "algorithm_type",
     "title",
     "scenario",
+    "problem",
+    "solution",
+    "runs",
     "question",
     "lesson",
     "message",
