@@ -5,14 +5,14 @@ import { computed, ref } from 'vue'
 import { messageFor } from '@/lib/errorMessages'
 import { problemService } from '@/services/problemService'
 
-export const STAGES = ['analysis', 'variation', 'description', 'parsing', 'saving']
+export const STAGES = ['analysis', 'variation', 'description', 'parsing', 'verification', 'saving']
 
 export const useProblemStore = defineStore('problem', () => {
   // idle | streaming | done | error | cancelled
   const generationState = ref('idle')
   const statusEvents = ref([]) // {stage, state, message} in arrival order
   const streamedText = ref('')
-  const result = ref(null) // {problemId, persisted, problem}
+  const result = ref(null) // {problemId, persisted, problem, verification}
   const error = ref(null) // {code, message}
   const items = ref([])
   const nextCursor = ref(null)
@@ -22,10 +22,21 @@ export const useProblemStore = defineStore('problem', () => {
   let controller = null
 
   const isGenerating = computed(() => generationState.value === 'streaming')
-  /** Each stage's latest state: pending, started or done. */
+  /**
+   * Each stage's latest state: pending, started or done; skipped for a stage the server
+   * passed over (no status line of its own, while a later stage has begun), e.g. a server
+   * that does not verify problems.
+   */
   const stageStates = computed(() => {
     const states = Object.fromEntries(STAGES.map((stage) => [stage, 'pending']))
-    for (const event of statusEvents.value) states[event.stage] = event.state
+    for (const event of statusEvents.value) {
+      if (event?.stage in states) states[event.stage] = event.state
+    }
+    let laterBegun = false
+    for (const stage of [...STAGES].reverse()) {
+      if (states[stage] !== 'pending') laterBegun = true
+      else if (laterBegun) states[stage] = 'skipped'
+    }
     return states
   })
 

@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { tokenStorage } from '@/services/tokenStorage'
-import { useProblemStore } from '@/stores/problem'
+import { STAGES, useProblemStore } from '@/stores/problem'
 
 const LINES = [
   { type: 'status', payload: { stage: 'analysis', state: 'started', message: '분석' } },
@@ -97,5 +97,42 @@ describe('problem generation', () => {
     )
     await store.generate({ prompt: 'p', difficulty: 'easy' })
     expect(store.generationState).toBe('error')
+  })
+
+  it('knows the verification stage, between parsing and saving', async () => {
+    const status = (stage, state) => ({ type: 'status', payload: { stage, state, message: '' } })
+    const verification = { status: 'passed', examples: [{ index: 0, passed: true }] }
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        ndjsonResponse([
+          status('parsing', 'done'),
+          status('verification', 'started'),
+          status('verification', 'done'),
+          status('saving', 'started'),
+          {
+            type: 'result',
+            payload: { problemId: 'p-2', persisted: true, problem: { title: 't' }, verification },
+          },
+        ]),
+      ),
+    )
+    await store.generate({ prompt: 'p', difficulty: 'easy' })
+    expect(STAGES.indexOf('verification')).toBe(STAGES.indexOf('parsing') + 1)
+    expect(STAGES.indexOf('saving')).toBe(STAGES.indexOf('verification') + 1)
+    expect(store.stageStates).toMatchObject({
+      parsing: 'done',
+      verification: 'done',
+      saving: 'started',
+    })
+    expect(store.result.verification).toEqual(verification)
+  })
+
+  it('a stage the server passed over reads as skipped, a stage still to come as pending', () => {
+    const status = (stage, state) => ({ type: 'status', payload: { stage, state, message: '' } })
+    store.handleLine(status('parsing', 'done'))
+    expect(store.stageStates).toMatchObject({ verification: 'pending', saving: 'pending' })
+    store.handleLine(status('saving', 'started'))
+    expect(store.stageStates).toMatchObject({ verification: 'skipped', saving: 'started' })
   })
 })
