@@ -51,7 +51,7 @@ def test_store_down_problem_waits_is_shown_then_drained(dynamo_store, dynamodb_l
         assert dynamo_store.save(record) is False
         assert dynamo_store.get(record.problem_id, record.user_id) == record.to_api(False)
         page = dynamo_store.list_for_user(record.user_id, 20, None)
-        assert page == {"items": [record.to_api(False)], "next_cursor": None}
+        assert page == {"items": [record.to_list_item(False)], "next_cursor": None}
         # What the outbox does not hold cannot be answered while the store is down.
         with pytest.raises(StoreUnavailable):
             dynamo_store.get("not-waiting-here", record.user_id)

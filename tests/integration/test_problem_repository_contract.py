@@ -17,7 +17,7 @@ from backend.app.storage.problems.dynamodb_repository import (
     create_dynamodb_client,
 )
 from backend.app.storage.problems.sqlite_repository import SqlProblemRepository
-from tests.support.problems import make_record, sample_problem, timestamp
+from tests.support.problems import make_record, make_verified_record, sample_problem, timestamp
 
 
 @pytest.fixture(params=["sql", "dynamodb"])
@@ -50,7 +50,40 @@ def all_pages(repository, user_id, limit):
 def test_saved_problem_reads_back_whole(repository):
     record = make_record()
     repository.save(record)
-    assert repository.get(record.problem_id, record.user_id) == record
+    read = repository.get(record.problem_id, record.user_id)
+    assert read == record
+    # Saved without verification (as before it existed): both read back as None.
+    assert (read.verification, read.reference_solution) == (None, None)
+
+
+@pytest.mark.parametrize("status", ["passed", "failed", "skipped"])
+def test_verification_and_solution_read_back_whole(repository, status):
+    record = make_verified_record(status=status)
+    repository.save(record)
+
+    read = repository.get(record.problem_id, record.user_id)
+    listed, _ = repository.list_for_user(record.user_id, 10, None)
+
+    assert read == record
+    assert listed == [record]
+    # Numbers come back as ints whatever the store keeps (DynamoDB: Decimal), so the
+    # read shape is plain JSON.
+    assert type(read.verification.runtime_ms) is int
+    assert all(type(check.index) is int for check in read.verification.examples)
+    assert json.loads(json.dumps(read.to_api(persisted=True)))["verification"] == (
+        record.verification.to_api()
+    )
+
+
+def test_verified_and_unverified_problems_list_together(repository):
+    old = make_record("user-a", created_at=timestamp(1))
+    new = make_verified_record("user-a", status="failed", created_at=timestamp(2))
+    for record in (old, new):
+        repository.save(record)
+
+    listed, _ = repository.list_for_user("user-a", 10, None)
+
+    assert listed == [new, old]
 
 
 def test_another_users_problem_reads_as_missing(repository):
@@ -167,3 +200,29 @@ def test_dynamodb_item_has_camel_case_keys_and_snake_case_fields_once(
     assert items[0]["createdAt"] == {"S": record.created_at}
     assert items[0]["difficulty"] == {"S": "easy"}
     assert items[0]["examples"]["L"][0]["M"]["output"] == {"S": "0 1"}
+
+
+def test_dynamodb_item_keeps_verification_as_a_map_and_the_solution_once(
+    dynamodb_settings, dynamodb_local
+):
+    settings = dynamodb_settings()
+    table = settings.PROBLEMS_TABLE_NAME
+    repository = DynamoProblemRepository(create_dynamodb_client(settings), table)
+    repository.create_table()
+    record = make_verified_record(status="failed")
+    repository.save(record)
+
+    (item,) = dynamodb_local.client().scan(TableName=table)["Items"]
+
+    expected = {"problemId", "userId", "createdAt", "request_id", "prompt", "verification"}
+    assert set(item) == expected | {"reference_solution"} | set(GeneratedProblem.model_fields)
+    assert item["reference_solution"] == {"S": record.reference_solution}
+    verification = item["verification"]["M"]
+    assert verification["status"] == {"S": "failed"}
+    assert verification["runtime_ms"] == {"N": "2031"}
+    assert verification["repaired"] == {"BOOL": False}
+    examples = [example["M"] for example in verification["examples"]["L"]]
+    # Optional members are absent when unset (never NULL); an empty output is kept as "".
+    assert examples[0] == {"index": {"N": "0"}, "passed": {"BOOL": True}}
+    assert examples[1]["actual"] == {"S": ""}
+    assert examples[2]["error"] == {"S": "ZeroDivisionError: 0"}

@@ -12,7 +12,9 @@ from tests.support.live_server import free_port
 from tests.support.problems import make_record, timestamp
 
 PROBLEMS = "/api/v1/problems"
-VIEW_KEYS = {"problemId", "createdAt", "prompt", "difficulty", "persisted", "problem"}
+SUMMARY_KEYS = {"problemId", "createdAt", "prompt", "difficulty", "persisted", "problem"}
+VIEW_KEYS = SUMMARY_KEYS | {"verification", "reference_solution"}
+LIST_ITEM_KEYS = SUMMARY_KEYS | {"verification_status"}
 
 
 @pytest.fixture
@@ -100,7 +102,7 @@ def test_list_defaults_to_twenty(app, client, user):
 
     assert len(data["items"]) == 20
     assert data["next_cursor"] is not None
-    assert set(data["items"][0]) == VIEW_KEYS
+    assert set(data["items"][0]) == LIST_ITEM_KEYS
     assert data["items"][0]["persisted"] is True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import ExampleCheck, Verification
 from backend.app.storage.problems import ProblemRecord
 
 
@@ -34,6 +35,43 @@ def make_record(user_id: str | None = None, **overrides) -> ProblemRecord:
         **overrides,
     }
     return ProblemRecord(**values)
+
+
+REFERENCE_SOLUTION = (
+    "import sys\n\n"
+    "def main():\n"
+    "    n, target = map(int, sys.stdin.readline().split())\n"
+    "    seen = {}  # 값 -> 위치\n"
+    "    for i, a in enumerate(map(int, sys.stdin.readline().split())):\n"
+    "        if target - a in seen:\n"
+    "            print(seen[target - a], i)\n"
+    "            return\n"
+    "        seen[a] = i\n\n"
+    "main()\n"
+)
+
+
+def sample_verification(status: str = "passed") -> Verification:
+    """A verification of each status, every optional field used where it fits."""
+    if status == "skipped":
+        return Verification.skipped("bubblewrap is not installed")
+    if status == "passed":
+        examples = [ExampleCheck(index=0, passed=True), ExampleCheck(index=1, passed=True)]
+        return Verification(status="passed", examples=examples, runtime_ms=187, repaired=True)
+    examples = [
+        ExampleCheck(index=0, passed=True),
+        ExampleCheck(index=1, passed=False, actual=""),  # printed nothing
+        ExampleCheck(index=2, passed=False, actual="1 0\n", error="ZeroDivisionError: 0"),
+    ]
+    return Verification(
+        status="failed", reason="2 of 3 examples differ", examples=examples, runtime_ms=2031
+    )
+
+
+def make_verified_record(user_id: str | None = None, status: str = "passed", **overrides):
+    """A record with a verification of `status` and a reference solution."""
+    values = {"verification": sample_verification(status), "reference_solution": REFERENCE_SOLUTION}
+    return make_record(user_id, **{**values, **overrides})
 
 
 def timestamp(second: int) -> str:

@@ -9,17 +9,36 @@ import pytest
 from backend.app.storage.problems import InvalidCursor, utc_now_iso
 from backend.app.storage.problems.cursor import decode_cursor, encode_cursor
 from backend.app.storage.problems.outbox import MAX_BACKOFF_SECONDS, ProblemOutbox
-from tests.support.problems import make_record
+from tests.support.problems import make_record, make_verified_record
 
 
 def test_api_shape_is_exactly_the_contracts():
     record = make_record("user-a")
     view = record.to_api(persisted=True)
-    assert list(view) == ["problemId", "createdAt", "prompt", "difficulty", "persisted", "problem"]
+    summary = ["problemId", "createdAt", "prompt", "difficulty", "persisted", "problem"]
+    assert list(view) == [*summary, "verification", "reference_solution"]
     assert view["problemId"] == record.problem_id
     assert view["difficulty"] == record.problem.difficulty == view["problem"]["difficulty"]
     assert view["problem"] == record.problem.model_dump()
     assert record.to_api(persisted=False)["persisted"] is False
+    assert (view["verification"], view["reference_solution"]) == (None, None)
+    item = record.to_list_item(persisted=True)
+    assert list(item) == [*summary, "verification_status"]
+    assert item["verification_status"] is None
+
+
+def test_verified_record_shows_its_detail_alone_and_only_its_status_in_lists():
+    record = make_verified_record("user-a", status="failed")
+    view = record.to_api(persisted=True)
+    assert view["verification"] == record.verification.to_api()
+    assert "reason" in view["verification"] and "actual" in view["verification"]["examples"][1]
+    assert "actual" not in view["verification"]["examples"][0]  # None members are left out
+    assert view["reference_solution"] == record.reference_solution
+    item = record.to_list_item(persisted=True)
+    assert item["verification_status"] == "failed"
+    assert {key: item[key] for key in item if key != "verification_status"} == {
+        key: view[key] for key in view if key not in ("verification", "reference_solution")
+    }
 
 
 def test_timestamps_are_fixed_width_utc_and_sort_as_text():

@@ -90,6 +90,9 @@ class Problem(Base):
     request_id: Mapped[str] = mapped_column(String(64))
     prompt: Mapped[str] = mapped_column(Text)
     problem_json: Mapped[str] = mapped_column(Text)
+    # Revision 0006: NULL on rows saved before problems were verified.
+    verification: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON text
+    reference_solution: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (Index("ix_problems_user_created", "user_id", "created_at"),)
 

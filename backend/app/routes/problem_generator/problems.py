@@ -11,6 +11,7 @@ from backend.app.api.envelope import ok
 from backend.app.api.responses import documented
 from backend.app.api.schemas import envelope
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification, VerificationStatus
 from backend.app.errors import APIError
 from backend.app.extensions import spec
 from backend.app.routes.problem_generator import bp
@@ -30,8 +31,8 @@ class ProblemListQuery(BaseModel):
     cursor: str | None = Field(None, min_length=1, max_length=512)
 
 
-class ProblemView(BaseModel):
-    """A saved problem as its owner reads it."""
+class ProblemSummary(BaseModel):
+    """What one saved problem and a list entry have in common."""
 
     # The wire shape of DESIGN 4.3: the keys are camelCase.
     problemId: str
@@ -42,10 +43,24 @@ class ProblemView(BaseModel):
     problem: GeneratedProblem
 
 
+class ProblemView(ProblemSummary):
+    """A saved problem as its owner reads it, with how it was verified."""
+
+    # Both null for problems saved before verification existed.
+    verification: Verification | None
+    reference_solution: str | None
+
+
+class ProblemListItem(ProblemSummary):
+    """A list entry: the verification's status only (null: saved before verification)."""
+
+    verification_status: VerificationStatus | None
+
+
 class ProblemList(BaseModel):
     """`data` of GET problems."""
 
-    items: list[ProblemView]
+    items: list[ProblemListItem]
     next_cursor: str | None
 
 

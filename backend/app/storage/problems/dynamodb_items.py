@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification
 from backend.app.storage.problems.record import ProblemRecord
 
 PARTITION_KEY = "problemId"
@@ -28,6 +30,12 @@ def record_to_item(record: ProblemRecord) -> dict[str, Any]:
         "prompt": record.prompt,
         **record.problem.model_dump(),
     }
+    # Absent rather than NULL when there is nothing to say: an item saved before
+    # verification existed and one saved without it then read back the same way.
+    if record.verification is not None:
+        plain["verification"] = record.verification.to_api()
+    if record.reference_solution is not None:
+        plain["reference_solution"] = record.reference_solution
     return {name: _serializer.serialize(value) for name, value in plain.items()}
 
 
@@ -36,6 +44,7 @@ def item_to_record(item: dict[str, Any]) -> ProblemRecord:
     plain = {name: _deserializer.deserialize(value) for name, value in item.items()}
     # Attributes a newer version may add are ignored rather than failing the read.
     problem = GeneratedProblem.model_validate({k: plain[k] for k in PROBLEM_FIELDS if k in plain})
+    verification = plain.get("verification")
     return ProblemRecord(
         problem_id=plain["problemId"],
         user_id=plain["userId"],
@@ -43,7 +52,24 @@ def item_to_record(item: dict[str, Any]) -> ProblemRecord:
         prompt=plain.get("prompt", ""),
         request_id=plain.get("request_id", ""),
         problem=problem,
+        verification=(
+            Verification.model_validate(_without_decimals(verification))
+            if verification is not None
+            else None
+        ),
+        reference_solution=plain.get("reference_solution"),
     )
+
+
+def _without_decimals(value: Any) -> Any:
+    """`value` with DynamoDB's Decimal numbers turned back into ints (floats if fractional)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _without_decimals(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_without_decimals(inner) for inner in value]
+    return value
 
 
 def string_keys(keys: dict[str, str]) -> dict[str, dict[str, str]]:

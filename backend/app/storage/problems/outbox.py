@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification
 from backend.app.storage.problems.errors import (
     ProblemConflict,
     ProblemRejected,
@@ -190,11 +191,23 @@ def _encode(record: ProblemRecord) -> str:
             "prompt": record.prompt,
             "request_id": record.request_id,
             "problem": record.problem.model_dump(),
+            "verification": record.verification.to_api() if record.verification else None,
+            "reference_solution": record.reference_solution,
         },
         ensure_ascii=False,
     )
 
 
 def _decode(encoded: str) -> ProblemRecord:
+    # Rows written before verification existed lack both keys: they read back as None.
     data = json.loads(encoded)
-    return ProblemRecord(**{**data, "problem": GeneratedProblem.model_validate(data["problem"])})
+    verification = data.get("verification")
+    return ProblemRecord(
+        **{
+            **data,
+            "problem": GeneratedProblem.model_validate(data["problem"]),
+            "verification": (
+                Verification.model_validate(verification) if verification is not None else None
+            ),
+        }
+    )

@@ -1,4 +1,4 @@
-"""A saved generated problem: who asked for it, when, with which prompt."""
+"""A saved generated problem: who asked for it, when, with which prompt, and how it was verified."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification
 
 
 def utc_now_iso() -> str:
@@ -30,9 +31,24 @@ class ProblemRecord:
     # The id of the save attempt chain: a retried save carries the same one (idempotency).
     request_id: str = field(default_factory=new_problem_id)
     problem: GeneratedProblem
+    # None for problems saved before verification existed (and for callers that skip it).
+    verification: Verification | None = None
+    reference_solution: str | None = None
 
     def to_api(self, persisted: bool) -> dict:
-        """The read shape of DESIGN 4.3."""
+        """The owner's read shape of one problem (GET problems/<id>, DESIGN 4.3)."""
+        return {
+            **self._summary(persisted),
+            "verification": self.verification.to_api() if self.verification else None,
+            "reference_solution": self.reference_solution,
+        }
+
+    def to_list_item(self, persisted: bool) -> dict:
+        """A list entry: the verification's status only, never the solution or its detail."""
+        status = self.verification.status if self.verification else None
+        return {**self._summary(persisted), "verification_status": status}
+
+    def _summary(self, persisted: bool) -> dict:
         return {
             "problemId": self.problem_id,
             "createdAt": self.created_at,

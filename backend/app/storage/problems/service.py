@@ -73,7 +73,7 @@ class ProblemStore:
             items += [(record, False) for record in waiting if record.problem_id not in stored]
             items.sort(key=lambda pair: pair[0].sort_key(), reverse=True)
         return {
-            "items": [record.to_api(persisted=persisted) for record, persisted in items],
+            "items": [record.to_list_item(persisted=persisted) for record, persisted in items],
             "next_cursor": next_cursor,
         }
 

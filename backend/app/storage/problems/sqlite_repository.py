@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification
 from backend.app.storage.db import Database
 from backend.app.storage.migrate import upgrade_to_head
 from backend.app.storage.models import Problem
@@ -20,7 +21,7 @@ from backend.app.storage.problems.record import ProblemRecord
 
 
 class SqlProblemRepository:
-    """ProblemRepository on SQLAlchemy; the schema is Alembic's (revision 0004)."""
+    """ProblemRepository on SQLAlchemy; the schema is Alembic's (revisions 0004, 0006)."""
 
     def __init__(self, database: Database, migrations_lock_dir: Path) -> None:
         self.database = database
@@ -109,6 +110,13 @@ def _to_row(record: ProblemRecord) -> Problem:
         request_id=record.request_id,
         prompt=record.prompt,
         problem_json=record.problem.model_dump_json(),
+        # The wire shape (no None members), so the text reads like the API's JSON.
+        verification=(
+            record.verification.model_dump_json(exclude_none=True)
+            if record.verification is not None
+            else None
+        ),
+        reference_solution=record.reference_solution,
     )
 
 
@@ -120,4 +128,10 @@ def _to_record(row: Problem) -> ProblemRecord:
         prompt=row.prompt,
         request_id=row.request_id,
         problem=GeneratedProblem.model_validate_json(row.problem_json),
+        verification=(
+            Verification.model_validate_json(row.verification)
+            if row.verification is not None
+            else None
+        ),
+        reference_solution=row.reference_solution,
     )
