@@ -37,8 +37,11 @@ def test_generated_problem_is_saved_in_the_table(dynamodb_settings):
         )["Item"]
     assert item["title"]["S"] == result["problem"]["title"]
     assert item["prompt"]["S"] == BODY["prompt"]
+    # The verification is kept as a map beside the problem, and reads back as it was sent.
+    assert ("verification" in item) == (result.get("verification") is not None)
     read = client.get(f"/api/v1/problems/{result['problemId']}", headers=headers).json["data"]
     assert read["persisted"] is True and read["problem"] == result["problem"]
+    assert read["verification"] == result.get("verification")
 
 
 def test_store_down_the_result_still_carries_the_problem_and_it_is_saved_later(
@@ -68,6 +71,7 @@ def test_store_down_the_result_still_carries_the_problem_and_it_is_saved_later(
         store.stop_background_drain()
     read = client.get(f"/api/v1/problems/{result['problemId']}", headers=headers).json["data"]
     assert read["persisted"] is True and read["problem"] == result["problem"]
+    assert read["verification"] == result.get("verification")  # through the outbox too
 
 
 def test_an_item_dynamodb_refuses_gives_no_problem_id_and_says_why(dynamodb_settings, fake_openai):
