@@ -11,7 +11,7 @@ from backend.app.storage.problems.dynamodb_repository import (
 )
 from tests.support.dropping_proxy import DroppingProxy
 from tests.support.live_server import free_port
-from tests.support.problems import make_record
+from tests.support.problems import make_record, make_verified_record
 
 PUT_ITEM = "DynamoDB_20120810.PutItem"
 
@@ -36,7 +36,8 @@ def item_count(dynamodb_local, table_name: str) -> int:
 
 
 def test_lost_put_response_is_retried_into_one_item(table, dynamodb_local):
-    record = make_record()
+    # A verified record: its verification map and solution come back with ALL_OLD too.
+    record = make_verified_record(status="failed")
     with DroppingProxy(dynamodb_local.port, drop_target=PUT_ITEM) as proxy:
         repository = repository_through(proxy, table)
         repository.save(record)  # botocore resends; the retry meets the condition
