@@ -9,6 +9,7 @@ import pytest
 from backend.app.storage.problems import InvalidCursor, utc_now_iso
 from backend.app.storage.problems.cursor import decode_cursor, encode_cursor
 from backend.app.storage.problems.outbox import MAX_BACKOFF_SECONDS, ProblemOutbox
+from backend.app.storage.problems.record import stored_verification
 from tests.support.problems import make_record, make_verified_record
 
 
@@ -39,6 +40,24 @@ def test_verified_record_shows_its_detail_alone_and_only_its_status_in_lists():
     assert {key: item[key] for key in item if key != "verification_status"} == {
         key: view[key] for key in view if key not in ("verification", "reference_solution")
     }
+
+
+def test_stored_verification_ignores_members_a_newer_version_adds():
+    stored = {
+        "status": "failed",
+        "examples": [{"index": 0, "passed": False, "actual": "", "cpu_ms": 3}],
+        "runtime_ms": 12,
+        "repaired": False,
+        "sandbox": "bwrap 0.8",
+    }
+    read = stored_verification(stored)
+    assert read.to_api() == {
+        "status": "failed",
+        "examples": [{"index": 0, "passed": False, "actual": ""}],
+        "runtime_ms": 12,
+        "repaired": False,
+    }
+    assert stored_verification(None) is None
 
 
 def test_timestamps_are_fixed_width_utc_and_sort_as_text():

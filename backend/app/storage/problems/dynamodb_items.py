@@ -8,8 +8,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from backend.app.domain.problems import GeneratedProblem
-from backend.app.domain.verification import Verification
-from backend.app.storage.problems.record import ProblemRecord
+from backend.app.storage.problems.record import ProblemRecord, stored_verification
 
 PARTITION_KEY = "problemId"
 USER_INDEX = "userId-createdAt-index"
@@ -44,7 +43,6 @@ def item_to_record(item: dict[str, Any]) -> ProblemRecord:
     plain = {name: _deserializer.deserialize(value) for name, value in item.items()}
     # Attributes a newer version may add are ignored rather than failing the read.
     problem = GeneratedProblem.model_validate({k: plain[k] for k in PROBLEM_FIELDS if k in plain})
-    verification = plain.get("verification")
     return ProblemRecord(
         problem_id=plain["problemId"],
         user_id=plain["userId"],
@@ -52,11 +50,7 @@ def item_to_record(item: dict[str, Any]) -> ProblemRecord:
         prompt=plain.get("prompt", ""),
         request_id=plain.get("request_id", ""),
         problem=problem,
-        verification=(
-            Verification.model_validate(_without_decimals(verification))
-            if verification is not None
-            else None
-        ),
+        verification=stored_verification(_without_decimals(plain.get("verification"))),
         reference_solution=plain.get("reference_solution"),
     )
 

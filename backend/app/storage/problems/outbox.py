@@ -16,13 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from backend.app.domain.problems import GeneratedProblem
-from backend.app.domain.verification import Verification
 from backend.app.storage.problems.errors import (
     ProblemConflict,
     ProblemRejected,
     StoreUnavailable,
 )
-from backend.app.storage.problems.record import ProblemRecord
+from backend.app.storage.problems.record import ProblemRecord, stored_verification
 from backend.app.storage.problems.repository import ProblemRepository
 
 log = logging.getLogger(__name__)
@@ -201,13 +200,10 @@ def _encode(record: ProblemRecord) -> str:
 def _decode(encoded: str) -> ProblemRecord:
     # Rows written before verification existed lack both keys: they read back as None.
     data = json.loads(encoded)
-    verification = data.get("verification")
     return ProblemRecord(
         **{
             **data,
             "problem": GeneratedProblem.model_validate(data["problem"]),
-            "verification": (
-                Verification.model_validate(verification) if verification is not None else None
-            ),
+            "verification": stored_verification(data.get("verification")),
         }
     )

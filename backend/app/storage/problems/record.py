@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from backend.app.domain.problems import GeneratedProblem
-from backend.app.domain.verification import Verification
+from backend.app.domain.verification import ExampleCheck, Verification
 
 
 def utc_now_iso() -> str:
@@ -18,6 +19,20 @@ def utc_now_iso() -> str:
 def new_problem_id() -> str:
     """A fresh random problem id (uuid4)."""
     return str(uuid.uuid4())
+
+
+def stored_verification(data: dict[str, Any] | None) -> Verification | None:
+    """A verification as a store kept it (the wire shape), or None when there is none."""
+    if data is None:
+        return None
+    # Members a newer version may add are ignored rather than failing the read, as the
+    # stores do for the problem's own fields (hosts of two versions share one store).
+    known = {key: value for key, value in data.items() if key in Verification.model_fields}
+    known["examples"] = [
+        {key: value for key, value in example.items() if key in ExampleCheck.model_fields}
+        for example in data.get("examples", [])
+    ]
+    return Verification.model_validate(known)
 
 
 @dataclass(frozen=True, kw_only=True)

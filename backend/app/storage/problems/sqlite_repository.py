@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,13 +12,12 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from backend.app.domain.problems import GeneratedProblem
-from backend.app.domain.verification import Verification
 from backend.app.storage.db import Database
 from backend.app.storage.migrate import upgrade_to_head
 from backend.app.storage.models import Problem
 from backend.app.storage.problems.cursor import decode_cursor, encode_cursor
 from backend.app.storage.problems.errors import ProblemConflict, StoreUnavailable
-from backend.app.storage.problems.record import ProblemRecord
+from backend.app.storage.problems.record import ProblemRecord, stored_verification
 
 
 class SqlProblemRepository:
@@ -128,10 +128,8 @@ def _to_record(row: Problem) -> ProblemRecord:
         prompt=row.prompt,
         request_id=row.request_id,
         problem=GeneratedProblem.model_validate_json(row.problem_json),
-        verification=(
-            Verification.model_validate_json(row.verification)
-            if row.verification is not None
-            else None
+        verification=stored_verification(
+            json.loads(row.verification) if row.verification is not None else None
         ),
         reference_solution=row.reference_solution,
     )
