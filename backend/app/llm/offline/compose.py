@@ -12,6 +12,7 @@ from backend.app.llm.offline.description import compose_description
 from backend.app.llm.offline.intents import compose_default_reply, compose_intent
 from backend.app.llm.offline.lesson import compose_lesson
 from backend.app.llm.offline.problems import compose_analysis, compose_variation
+from backend.app.llm.offline.solutions import compose_repair, compose_solution
 from backend.app.llm.text import content_text
 
 COMPOSERS: dict[str, Callable[[str], str]] = {
@@ -19,6 +20,8 @@ COMPOSERS: dict[str, Callable[[str], str]] = {
     tags.TASK_PROBLEM_ANALYSIS: compose_analysis,
     tags.TASK_PROBLEM_VARIATION: compose_variation,
     tags.TASK_PROBLEM_DESCRIPTION: compose_description,
+    tags.TASK_PROBLEM_SOLUTION: compose_solution,
+    tags.TASK_PROBLEM_REPAIR: compose_repair,
     tags.TASK_QNA_ANSWER: compose_answer,
     tags.TASK_INTENT_CLASSIFICATION: compose_intent,
 }
