@@ -102,6 +102,30 @@ async function blockTop(page, blockId) {
   return block.evaluate((node) => node.offsetTop)
 }
 
+/** The verification badge inside `scope` says the examples were verified, in words. */
+async function assertVerifiedBadge(scope, where) {
+  const badge = scope.getByTestId('verification-badge')
+  await badge.waitFor()
+  const [status, text] = [await badge.getAttribute('data-status'), await badge.textContent()]
+  assert(status === 'passed' && text.includes('예제 검증됨'), `${where}: badge ${status} "${text}"`)
+}
+
+/** Every example inside `card` carries a ✓ mark, with words for screen readers. */
+async function assertExamplesPassed(card, where) {
+  const examples = card.getByTestId('problem-example')
+  const count = await examples.count()
+  assert(count > 0, `${where}: the problem has examples`)
+  for (let i = 0; i < count; i += 1) {
+    const check = examples.nth(i).getByTestId('example-check')
+    assert((await check.getAttribute('data-passed')) === 'true', `${where}: example ${i} passed`)
+    const mark = check.locator('[aria-hidden=true]')
+    assert((await mark.textContent()) === '✓', `${where}: example ${i} shows ✓`)
+    const words = (await check.textContent()).replace('✓', '').trim()
+    assert(words.length > 0, `${where}: example ${i}'s mark has words beside it`)
+  }
+  return count
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true })
 }
@@ -458,6 +482,14 @@ try {
     const shownId = await page.getByTestId('problem-id').textContent()
     assert(shownId.trim() === problemId, 'the card shows its id')
     await page.locator('.timeline-step[data-stage=saving][data-state=done]').waitFor()
+    // The result line came after every status line: the verification stage is over.
+    const verifying = page.locator('.timeline-step[data-stage=verification]')
+    assert((await verifying.getAttribute('data-state')) === 'done', 'the stage 예제 검증 ran')
+    assert((await verifying.textContent()).includes('예제 검증'), 'the stage is named')
+    await assertVerifiedBadge(card, 'the generated problem')
+    await assertExamplesPassed(card, 'the generated problem')
+    // The stream never carries the solution: no toggle on the generated result.
+    assert((await card.getByTestId('solution-toggle').count()) === 0, 'no solution in the stream')
     await shot(page, '08-problem-result')
   })
 
@@ -467,12 +499,35 @@ try {
     await page.reload()
     const item = page.locator(`[data-testid=problem-list] li[data-problem-id="${problemId}"]`)
     await item.waitFor()
+    await assertVerifiedBadge(item, 'the list item')
     await shot(page, '09-my-problems')
     await item.getByRole('link').click()
     await page.waitForURL(new RegExp(`/problems/${problemId}$`))
     await page.locator(`[data-testid=problem-card][data-problem-id="${problemId}"]`).waitFor()
     await shot(page, '10-problem-detail')
     await assertAccessible(page, 'the problem detail page')
+  })
+
+  await step('the detail page: verified examples, the solution behind "풀이 보기"', async () => {
+    const card = page.getByTestId('problem-card')
+    await assertVerifiedBadge(card, 'the detail page')
+    await assertExamplesPassed(card, 'the detail page')
+    const toggle = card.getByRole('button', { name: '풀이 보기' })
+    const code = card.getByTestId('solution-code')
+    assert((await toggle.getAttribute('aria-expanded')) === 'false', 'the solution starts hidden')
+    assert(!(await code.isVisible()), 'no solution code on screen before the toggle')
+    await toggle.click()
+    await code.waitFor({ state: 'visible' })
+    assert((await toggle.getAttribute('aria-expanded')) === 'true', 'the toggle says it is open')
+    const source = await code.textContent()
+    assert(
+      /\bprint\(|sys\.stdin|input\(/.test(source),
+      `Python code shown: ${source.slice(0, 200)}`,
+    )
+    await shot(page, '10a-problem-solution')
+    await assertAccessible(page, 'the problem detail page with its solution open')
+    await toggle.click()
+    await code.waitFor({ state: 'hidden' })
   })
 
   await step('Stop aborts a running generation', async () => {
