@@ -58,8 +58,11 @@ def bwrap_argv(
         SOLUTION_PATH,
         "--chdir",
         "/tmp",
-        # Last: the root (bwrap's own tmpfs holding the mount points) becomes read-only, so
-        # only the private /tmp is writable.
+        # Last: the root (bwrap's own tmpfs holding the mount points) and /dev (another
+        # tmpfs, with no size limit) become read-only, so only the private, size-limited
+        # /tmp is writable. Device nodes such as /dev/null still take writes.
+        "--remount-ro",
+        "/dev",
         "--remount-ro",
         "/",
         "--",

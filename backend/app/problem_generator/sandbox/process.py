@@ -65,6 +65,9 @@ def execute(setup: Setup, limits: SandboxLimits, source: str, stdin: str) -> Run
                 stdout=out,
                 stderr=err,
                 pass_fds=(solution, info),
+                # Not even bwrap gets the server's environment: as nobody on the host, its
+                # /proc/PID/environ would be readable by any other process running as nobody.
+                env={},
                 start_new_session=True,
                 **_identity(),
             )
@@ -85,6 +88,7 @@ def execute(setup: Setup, limits: SandboxLimits, source: str, stdin: str) -> Run
             timed_out=timed_out,
             output_limited=size >= limits.output_bytes,
             duration_ms=duration_ms,
+            stderr_limited=os.fstat(err).st_size >= limits.output_bytes,
             limits=limits,
         )
     finally:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .limits import SandboxLimits, describe_bytes
 
 STDERR_TAIL_CHARS = 2000
+REASON_LINE_CHARS = 200  # a reason is read by people: an exception's line, not a flood
 
 
 class SandboxUnavailable(Exception):
@@ -28,6 +29,7 @@ class RunResult:
     timed_out: bool
     output_limited: bool  # stdout reached the cap
     duration_ms: float
+    stderr_limited: bool = False  # stderr reached the cap (its tail is then no traceback)
     limits: SandboxLimits = field(default_factory=SandboxLimits, repr=False, compare=False)
 
     @property
@@ -41,6 +43,8 @@ class RunResult:
             return f"timed out after {self.limits.wall_seconds:g} s"
         if self.output_limited:
             return f"output over {describe_bytes(self.limits.output_bytes)}"
+        if self.stderr_limited and self.exit_code != 0:
+            return f"error output over {describe_bytes(self.limits.output_bytes)}"
         if self.exit_code == 0 or self.exit_code is None:
             return None
         # Like a shell, the launcher reports a death by signal N as exit code 128 + N.
@@ -55,4 +59,5 @@ class RunResult:
     def last_error_line(self) -> str:
         """The last non-empty line of stderr (an exception's type and message)."""
         lines = [line.strip() for line in self.stderr_tail.splitlines() if line.strip()]
-        return lines[-1] if lines else ""
+        last = lines[-1] if lines else ""
+        return last if len(last) <= REASON_LINE_CHARS else last[: REASON_LINE_CHARS - 3] + "..."

@@ -1,0 +1,158 @@
+"""At most N runs at once, waited on cooperatively under gevent; a machine without bwrap."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from prometheus_client import REGISTRY
+
+from backend.app.problem_generator.sandbox import Sandbox, SandboxUnavailable, runner
+from tests.integration.test_sandbox import REPOSITORY, sandbox
+
+__all__ = ["sandbox"]  # the fixture, shared with test_sandbox.py
+
+# Each run reports when it started and ended by the wall clock, which the sandbox shares
+# with the host: the overlap is measured where it happens, not around the semaphore.
+TIMED = "import time\nstart = time.time()\ntime.sleep(float(input()))\nprint(start, time.time())\n"
+
+
+def most_at_once(outputs: list[str]) -> int:
+    """The largest number of the runs' [start, end] intervals that overlap."""
+    edges = []
+    for output in outputs:
+        start, end = map(float, output.split())
+        edges += [(start, 1), (end, -1)]
+    running = peak = 0
+    for _, step in sorted(edges, key=lambda edge: (edge[0], edge[1])):
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def test_threads_share_at_most_max_concurrent_runs():
+    box = Sandbox(max_concurrent=2)
+    assert box.unavailable_reason() is None
+    outputs: list[str] = []
+
+    def one() -> None:
+        result = box.run(TIMED, "0.6\n")
+        assert result.ok, result
+        outputs.append(result.stdout)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(outputs) == 4
+    assert most_at_once(outputs) == 2
+
+
+GEVENT_SCRIPT = """
+from gevent import monkey
+monkey.patch_all()
+import json, sys, time
+import gevent
+from backend.app.problem_generator.sandbox import Sandbox
+
+box = Sandbox(max_concurrent=2)
+assert box.unavailable_reason() is None, box.unavailable_reason()
+ticks = 0
+def tick():
+    global ticks
+    while True:
+        gevent.sleep(0.01)
+        ticks += 1
+ticker = gevent.spawn(tick)
+started = time.monotonic()
+runs = [gevent.spawn(box.run, sys.argv[1], "0.6\\n") for _ in range(4)]
+gevent.joinall(runs, raise_error=True)
+elapsed = time.monotonic() - started
+ticker.kill()
+print(json.dumps({"outputs": [run.value.stdout for run in runs],
+                  "ok": [run.value.ok for run in runs], "ticks": ticks, "elapsed": elapsed}))
+"""
+
+
+def test_gevent_greenlets_wait_cooperatively_and_share_at_most_max_concurrent():
+    done = subprocess.run(
+        [sys.executable, "-c", GEVENT_SCRIPT, TIMED],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPOSITORY,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+
+    assert report["ok"] == [True] * 4
+    assert most_at_once(report["outputs"]) == 2
+    # The hub kept running while the runs waited: a 10 ms ticker advanced throughout
+    # (generous margin: a busy machine may stretch every tick).
+    assert report["ticks"] >= report["elapsed"] / 0.01 / 5
+
+
+def test_without_bwrap_there_is_a_reason_and_run_refuses():
+    box = Sandbox(bwrap="/nonexistent/bwrap")
+
+    reason = box.unavailable_reason()
+
+    assert reason == "bubblewrap (bwrap) is not installed (nothing at /nonexistent/bwrap)"
+    with pytest.raises(SandboxUnavailable) as refused:
+        box.run("print(1)", "")
+    assert refused.value.reason == reason
+
+
+def test_without_a_usable_interpreter_there_is_a_reason():
+    box = Sandbox(interpreters=("/nonexistent/python3",))
+
+    reason = box.unavailable_reason()
+
+    assert reason == (
+        "no Python interpreter starts in the sandbox (no interpreter at /nonexistent/python3)"
+    )
+
+
+def test_the_probe_runs_once_for_many_callers(monkeypatch):
+    calls = []
+    real = runner.find_setup
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(runner, "find_setup", counted)
+    box = Sandbox()
+    reasons = []
+    threads = [
+        threading.Thread(target=lambda: reasons.append(box.unavailable_reason())) for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert reasons == [None] * 5
+    assert len(calls) == 1
+
+
+def sample(outcome: str) -> float:
+    """How many runs the histogram has seen with this outcome."""
+    value = REGISTRY.get_sample_value("tutor_sandbox_run_seconds_count", {"outcome": outcome})
+    return value or 0.0
+
+
+def test_each_run_is_observed_by_outcome(sandbox):
+    before = {outcome: sample(outcome) for outcome in ("ok", "error")}
+
+    sandbox.run("print(1)", "")
+    sandbox.run("raise SystemExit(2)", "")
+
+    assert sample("ok") == before["ok"] + 1
+    assert sample("error") == before["error"] + 1
