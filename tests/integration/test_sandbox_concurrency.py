@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 
 import pytest
@@ -116,6 +119,34 @@ def test_without_a_usable_interpreter_there_is_a_reason():
 
     assert reason == (
         "no Python interpreter starts in the sandbox (no interpreter at /nonexistent/python3)"
+    )
+
+
+REFUSING_BWRAP = """#!/bin/sh
+echo "bwrap: No permissions to create a new namespace, likely because the kernel does not allow non-privileged user namespaces." >&2
+exit 1
+"""
+
+
+def test_refused_user_namespaces_give_bwraps_own_words():
+    # Readable by nobody, whom a root server starts bwrap as (pytest's tmp_path is 0700).
+    folder = tempfile.mkdtemp(prefix="refusing-bwrap-")
+    try:
+        os.chmod(folder, 0o755)
+        fake = os.path.join(folder, "bwrap")
+        with open(fake, "w") as script:
+            script.write(REFUSING_BWRAP)
+        os.chmod(fake, 0o755)
+
+        reason = Sandbox(bwrap=fake).unavailable_reason()
+    finally:
+        shutil.rmtree(folder)
+
+    assert reason is not None
+    assert reason.startswith("no Python interpreter starts in the sandbox (")
+    assert reason.endswith(
+        "does not start in the sandbox: bwrap: No permissions to create a new namespace,"
+        " likely because the kernel does not allow non-privileged user namespaces.)"
     )
 
 
