@@ -61,7 +61,7 @@ from gevent import monkey
 monkey.patch_all()
 import json, sys, time
 import gevent
-from backend.app.problem_generator.sandbox import Sandbox
+from backend.app.problem_generator.sandbox import Sandbox, SandboxLimits
 
 box = Sandbox(max_concurrent=2)
 assert box.unavailable_reason() is None, box.unavailable_reason()
@@ -76,9 +76,11 @@ started = time.monotonic()
 runs = [gevent.spawn(box.run, sys.argv[1], "0.6\\n") for _ in range(4)]
 gevent.joinall(runs, raise_error=True)
 elapsed = time.monotonic() - started
+hung = Sandbox(SandboxLimits(wall_seconds=1)).run("import time; time.sleep(60)", "")
 ticker.kill()
 print(json.dumps({"outputs": [run.value.stdout for run in runs],
-                  "ok": [run.value.ok for run in runs], "ticks": ticks, "elapsed": elapsed}))
+                  "ok": [run.value.ok for run in runs], "ticks": ticks, "elapsed": elapsed,
+                  "hung": hung.failure()}))
 """
 
 
@@ -99,6 +101,7 @@ def test_gevent_greenlets_wait_cooperatively_and_share_at_most_max_concurrent():
     # The hub kept running while the runs waited: a 10 ms ticker advanced throughout
     # (generous margin: a busy machine may stretch every tick).
     assert report["ticks"] >= report["elapsed"] / 0.01 / 5
+    assert report["hung"] == "timed out after 1 s"  # the wall clock holds under gevent too
 
 
 def test_without_bwrap_there_is_a_reason_and_run_refuses():
