@@ -55,6 +55,8 @@ def serve(conn: Connection) -> None:
             while time.monotonic() < deadline and not all(r.finished for r in fake.requests):
                 time.sleep(0.05)
             conn.send(all(r.finished for r in fake.requests))
+        elif command == "count_requests":
+            conn.send(len(fake.requests))
         elif command == "count_streams":
             conn.send(sum(1 for record in fake.requests if record.stream))
         elif command == "take_records":

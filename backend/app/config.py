@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     DYNAMODB_MAX_ATTEMPTS: int = Field(3, ge=1, le=10)
     DYNAMODB_TIMEOUT_SECONDS: float = Field(3.0, gt=0)
     PROBLEM_OUTBOX_RETRY_SECONDS: float = Field(5.0, ge=0)
+    PROBLEM_VERIFICATION: Literal["auto", "off"] = "auto"
+    PROBLEM_VERIFICATION_CONCURRENCY: int = Field(2, ge=1, le=64)
 
     # Streaming
     THEORY_STREAMING_ENABLED: bool = True
@@ -99,7 +101,9 @@ class Settings(BaseSettings):
     WEB_CONCURRENCY: int = Field(2, ge=1)
     GUNICORN_WORKER_CONNECTIONS: int = Field(1000, ge=1)
 
-    @field_validator("LLM_PROVIDER", "APP_ENV", "PROBLEM_STORE", mode="before")
+    @field_validator(
+        "LLM_PROVIDER", "APP_ENV", "PROBLEM_STORE", "PROBLEM_VERIFICATION", mode="before"
+    )
     @classmethod
     def _lowercase(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

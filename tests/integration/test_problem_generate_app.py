@@ -2,11 +2,10 @@
 
 import pytest
 
-from backend.app import create_app
 from backend.app.problem_generator.parser import parse_problem
-from tests.conftest import AuthHelper
 from tests.fakes.scripts import Script
 from tests.support.metrics import metric_value
+from tests.support.problem_app import BODY, GENERATE, app_client, generate, openai_client
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
@@ -16,40 +15,10 @@ from tests.support.problem_scripts import (
     token_text,
 )
 
-GENERATE = "/api/v1/problems/generate-stream"
-BODY = {"prompt": "그래프 최단 경로를 연습하는 문제", "difficulty": "medium"}
-
 
 @pytest.fixture
 def headers(auth):
     return auth.new_user_headers()
-
-
-def app_client(make_settings, **overrides):
-    """A test client on its own app (settings overridden) and a fresh user's headers."""
-    client = create_app(make_settings(**overrides)).test_client()
-    return client, AuthHelper(client).new_user_headers()
-
-
-def openai_client(make_settings, fake, **overrides):
-    """app_client on the OpenAI fake, without client retries."""
-    return app_client(
-        make_settings,
-        LLM_PROVIDER="openai",
-        OPENAI_API_KEY="k",
-        OPENAI_BASE_URL=fake.base_url,
-        LLM_MAX_RETRIES=0,
-        **overrides,
-    )
-
-
-def generate(client, headers, body=BODY):
-    response = client.post(GENERATE, json=body, headers=headers)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.mimetype == "application/x-ndjson"
-    assert response.headers["Cache-Control"] == "no-cache"
-    assert response.headers["X-Accel-Buffering"] == "no"
-    return read_ndjson(response.get_data(as_text=True))
 
 
 def test_offline_generation_streams_every_stage_and_saves_the_problem(client, headers):
@@ -88,8 +57,9 @@ def test_openai_generation_matches_the_scripted_description(make_settings, fake_
     assert problem["examples"] == [
         {"input": "2 2\n..\n#.", "output": "2", "explanation": "오른쪽, 아래로 두 번 이동합니다."}
     ]
-    analysis, variation, description = fake_openai.requests
-    assert (analysis.stream, variation.stream, description.stream) == (False, False, True)
+    analysis, variation, description, solution = fake_openai.requests
+    streamed = (analysis.stream, variation.stream, description.stream, solution.stream)
+    assert streamed == (False, False, True, False)  # only the description is streamed
 
 
 def test_gemini_generation_matches_the_scripted_description(make_settings, fake_gemini):

@@ -53,14 +53,53 @@ DESCRIPTION = """## 제목
 """
 
 
-def generation_scripts(description: Script | str = DESCRIPTION, **description_options) -> list:
-    """The three replies of one generation: analysis, variation, then the description."""
+# A correct reference solution of DESCRIPTION (breadth-first search on the grid).
+SOLUTION = """import sys
+from collections import deque
+
+
+def main():
+    data = sys.stdin.read().split()
+    n, m = int(data[0]), int(data[1])
+    grid = data[2 : 2 + n]
+    distance = [[-1] * m for _ in range(n)]
+    distance[0][0] = 0
+    queue = deque([(0, 0)])
+    while queue:
+        r, c = queue.popleft()
+        for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            nr, nc = r + dr, c + dc
+            if 0 <= nr < n and 0 <= nc < m and grid[nr][nc] != "#" and distance[nr][nc] < 0:
+                distance[nr][nc] = distance[r][c] + 1
+                queue.append((nr, nc))
+    print(distance[n - 1][m - 1])
+
+
+main()
+"""
+
+
+def solution_reply(program: str = SOLUTION) -> str:
+    """A model reply holding `program` the way models write it: a sentence, then a fence."""
+    return f"참조 풀이입니다.\n\n```python\n{program}```\n"
+
+
+def generation_scripts(
+    description: Script | str = DESCRIPTION,
+    solution: str | Script = SOLUTION,
+    **description_options,
+) -> list:
+    """The four replies of one generation: analysis, variation, the description, the solution.
+
+    `solution` is a program (wrapped as a model reply) or a whole Script.
+    """
     if isinstance(description, str):
         description = Script(content=description, chunk_size=7, **description_options)
     return [
         json.dumps(ANALYSIS, ensure_ascii=False),
         json.dumps(VARIATION, ensure_ascii=False),
         description,
+        solution if isinstance(solution, Script) else solution_reply(solution),
     ]
 
 
@@ -85,6 +124,6 @@ def token_text(lines: list[dict]) -> str:
 
 EXPECTED_STATUSES = [
     (stage, state)
-    for stage in ("analysis", "variation", "description", "parsing", "saving")
+    for stage in ("analysis", "variation", "description", "parsing", "verification", "saving")
     for state in ("started", "done")
 ]

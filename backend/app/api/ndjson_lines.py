@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification
 
 
 class StatusPayload(BaseModel):
     """A stage started or done."""
 
-    stage: str = Field(examples=["analysis", "variation", "description", "parsing", "saving"])
+    stage: Literal["analysis", "variation", "description", "parsing", "verification", "saving"]
     state: Literal["started", "done"]
     message: str
 
@@ -29,11 +30,12 @@ class TokenPayload(BaseModel):
 
 
 class ResultPayload(BaseModel):
-    """The finished problem; a save that failed says why and gives no id."""
+    """The finished problem and its verification; a save that failed says why and gives no id."""
 
     problemId: str | None
     persisted: bool
     problem: GeneratedProblem
+    verification: Verification
     persist_error: str | None = None
 
 

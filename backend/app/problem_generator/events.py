@@ -21,10 +21,19 @@ def result(
     problem_id: str | None,
     persisted: bool,
     problem: dict[str, Any],
+    verification: dict[str, Any],
     persist_error: str | None = None,
 ) -> Event:
-    """The finished problem and where it was saved (a failed save: no id, and why)."""
-    payload = {"problemId": problem_id, "persisted": persisted, "problem": problem}
+    """The finished problem, what its verification showed, and where it was saved.
+
+    A failed save has no id and says why. The reference solution is never in it.
+    """
+    payload = {
+        "problemId": problem_id,
+        "persisted": persisted,
+        "problem": problem,
+        "verification": verification,
+    }
     if persist_error is not None:
         payload["persist_error"] = persist_error
     return {"type": "result", "payload": payload}

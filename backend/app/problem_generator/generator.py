@@ -1,4 +1,4 @@
-"""Seed 000's pipeline: analyse (invoke) -> vary (invoke) -> describe (stream) -> parse -> save."""
+"""Seed 000's pipeline: analyse -> vary -> describe (streamed) -> parse -> verify -> save."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from backend.app.domain.problems import GeneratedProblem
+from backend.app.domain.verification import Verification
 from backend.app.llm.errors import GenerationFailed, ModelUnavailable
 from backend.app.llm.limits import (
     TOKEN_LIMIT_MESSAGE,
@@ -26,12 +26,14 @@ from backend.app.problem_generator.prompts import (
     build_description_messages,
     build_variation_messages,
 )
+from backend.app.problem_generator.sandbox import Sandbox
 from backend.app.problem_generator.stages import (
     Analysis,
     Variation,
     parse_analysis,
     parse_variation,
 )
+from backend.app.problem_generator.verify_stage import ExampleVerifier, VerifiedProblem
 from backend.app.streaming.deadline import RunDeadline, RunDeadlineExceeded
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class SavedProblem:
     persist_error: str | None = None
 
 
-SaveProblem = Callable[[GeneratedProblem], SavedProblem]
+SaveProblem = Callable[[VerifiedProblem], SavedProblem]
 
 
 @dataclass
@@ -61,6 +63,7 @@ class GenerationStats:
 
     usage: dict[str, int] = field(default_factory=dict)
     description_chars: int = 0
+    verification: Verification | None = None
 
     def add_usage(self, usage: dict | None) -> None:
         """Sum the token counts each call reports."""
@@ -69,15 +72,34 @@ class GenerationStats:
                 self.usage[key] = self.usage.get(key, 0) + int(usage[key])
 
 
+def verification_note(verified: VerifiedProblem) -> str:
+    """The verification stage's `done` message for the learner."""
+    verification = verified.verification
+    count = len(verification.examples)
+    if verification.status == "passed":
+        fixed = " (예제를 고친 뒤)" if verification.repaired else ""
+        return f"예제 {count}개가 참조 풀이와 일치해요{fixed}."
+    if verification.status == "failed":
+        wrong = sum(1 for check in verification.examples if not check.passed)
+        return f"예제 {count}개 중 {wrong}개가 참조 풀이와 달라요."
+    return "예제 검증을 건너뛰었어요."
+
+
 class ProblemGenerator:
     """Generate one coding problem as a stream of status, token, result or error events."""
 
     def __init__(
-        self, model: BaseChatModel, save: SaveProblem, deadline: RunDeadline | None = None
+        self,
+        model: BaseChatModel,
+        save: SaveProblem,
+        deadline: RunDeadline | None = None,
+        sandbox: Sandbox | None = None,
     ) -> None:
+        """`sandbox` None turns verification off (the result says `skipped`, and why)."""
         self.model = model
         self.save = save
         self.deadline = deadline
+        self.sandbox = sandbox
 
     def _bounded(self) -> AbstractContextManager:
         """The run's deadline around one blocking model call (never around a yield)."""
@@ -126,8 +148,16 @@ class ProblemGenerator:
             )
             yield events.status("parsing", "done", problem.title)
 
+            stage = "verification"
+            yield events.status("verification", "started", "참조 풀이로 예제를 확인하고 있어요.")
+            verifier = ExampleVerifier(self.sandbox, lambda m: self._invoke_text(m, stats))
+            verified = verifier.verify(problem)
+            stats.verification = verified.verification
+            yield events.status("verification", "done", verification_note(verified))
+
+            stage = "saving"
             yield events.status("saving", "started", "문제를 저장하고 있어요.")
-            saved = self.save(problem)
+            saved = self.save(verified)
             if saved.persist_error:
                 note = "문제를 저장하지 못했어요."
             elif saved.persisted:
@@ -136,7 +166,11 @@ class ProblemGenerator:
                 note = "저장소가 응답하지 않아 잠시 보관했어요."
             yield events.status("saving", "done", note)
             yield events.result(
-                saved.problem_id, saved.persisted, problem.model_dump(), saved.persist_error
+                saved.problem_id,
+                saved.persisted,
+                verified.problem.model_dump(),
+                verified.verification.to_api(),
+                saved.persist_error,
             )
         except ProblemParseError as failure:
             log.warning("Problem description unusable: %s", failure)

@@ -20,6 +20,7 @@ from backend.app.config import Settings
 from backend.app.course import Course, get_course
 from backend.app.limits.run_slots import RunSlots
 from backend.app.llm import create_chat_model
+from backend.app.problem_generator.sandbox import Sandbox
 from backend.app.retrieval import warm_up
 from backend.app.services.learning.feedback import LearnerFeedback
 from backend.app.services.learning.session_views import SessionViews
@@ -119,8 +120,16 @@ def build_services(settings: Settings) -> Services:
             run_slots=run_slots,
             lease_seconds=settings.STREAM_RUN_LEASE_SECONDS * 2,
             deadline_seconds=settings.LLM_RUN_DEADLINE_SECONDS,
+            sandbox=open_sandbox(settings),
         ),
     )
+
+
+def open_sandbox(settings: Settings) -> Sandbox | None:
+    """The worker's sandbox for reference solutions; None when verification is off."""
+    if settings.PROBLEM_VERIFICATION == "off":
+        return None
+    return Sandbox(max_concurrent=settings.PROBLEM_VERIFICATION_CONCURRENCY)
 
 
 def open_redis(settings: Settings):

@@ -11,16 +11,21 @@ from contextlib import closing
 import gevent
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from backend.app.domain.problems import GeneratedProblem
 from backend.app.limits.run_slots import RunSlots
 from backend.app.limits.slot_keeper import SlotKeeper
-from backend.app.observability.metrics import STREAMS_ACTIVE, observe_stream
+from backend.app.observability.metrics import (
+    PROBLEM_VERIFICATIONS,
+    STREAMS_ACTIVE,
+    observe_stream,
+)
 from backend.app.problem_generator import events
 from backend.app.problem_generator.generator import (
     GenerationStats,
     ProblemGenerator,
     SavedProblem,
 )
+from backend.app.problem_generator.sandbox import Sandbox
+from backend.app.problem_generator.verify_stage import VerifiedProblem
 from backend.app.storage.problems import (
     ProblemRecord,
     ProblemStore,
@@ -52,8 +57,11 @@ class ProblemStreamService:
         *,
         lease_seconds: float = LEASE_SECONDS,
         deadline_seconds: float | None = None,
+        sandbox: Sandbox | None = None,
     ) -> None:
+        """`sandbox` None turns verification off (PROBLEM_VERIFICATION=off)."""
         self.model = model
+        self.sandbox = sandbox
         self.store = store
         self.run_slots = run_slots
         self.lease_seconds = lease_seconds
@@ -78,14 +86,16 @@ class ProblemStreamService:
         return self._lines(run_id, user_id, prompt, difficulty, algorithm_type)
 
     def _saver(self, user_id: str, prompt: str):
-        def save(problem: GeneratedProblem) -> SavedProblem:
+        def save(verified: VerifiedProblem) -> SavedProblem:
             record = ProblemRecord(
                 problem_id=str(uuid.uuid4()),
                 user_id=user_id,
                 created_at=utc_now_iso(),
                 prompt=prompt,
                 request_id=uuid.uuid4().hex,
-                problem=problem,
+                problem=verified.problem,
+                verification=verified.verification,
+                reference_solution=verified.solution,
             )
             try:
                 return SavedProblem(record.problem_id, self.store.save(record))
@@ -102,7 +112,8 @@ class ProblemStreamService:
         self, run_id: str, user_id: str, prompt: str, difficulty: str, algorithm_type: str | None
     ) -> Iterator[str]:
         deadline = RunDeadline(self.deadline_seconds) if self.deadline_seconds else None
-        generator = ProblemGenerator(self.model, self._saver(user_id, prompt), deadline)
+        saver = self._saver(user_id, prompt)
+        generator = ProblemGenerator(self.model, saver, deadline, self.sandbox)
         stats = GenerationStats()
         started = time.monotonic()
         first_token_at: float | None = None
@@ -144,12 +155,19 @@ class ProblemStreamService:
         stats: GenerationStats,
     ) -> None:
         first_ms, total_ms = observe_stream(KIND, outcome, started, first_token_at)
+        verification = stats.verification
+        if verification is not None:
+            repaired = "true" if verification.repaired else "false"
+            PROBLEM_VERIFICATIONS.labels(verification.status, repaired).inc()
         log.info(
-            "problem stream %s outcome=%s first_token_ms=%s total_ms=%s chars=%d usage=%s",
+            "problem stream %s outcome=%s first_token_ms=%s total_ms=%s chars=%d usage=%s"
+            " verification=%s verification_ms=%s",
             run_id,
             outcome,
             first_ms,
             total_ms,
             stats.description_chars,
             stats.usage or None,
+            verification.status if verification else None,
+            verification.runtime_ms if verification else None,
         )
