@@ -106,9 +106,10 @@ SIZED = {
         [str(n), *(str(rng.randint(1, 2**31 - 1)) if rng.random() < 0.6 else "0" for _ in range(n))]
     ),
     "string": lambda rng, n: "".join(rng.choices(LETTERS, k=n)),
-    "stack": lambda rng, t, n: "\n".join(
-        # Deeply nested and valid: every character has to be read.
-        [str(t), *(["([" * (n // 4) + "])" * (n // 4)] * t)]
+    "stack": lambda rng, t, n, total: "\n".join(
+        # Deeply nested and valid: every character has to be read; as many of the longest
+        # strings as the total length allows.
+        [str(min(t, total // n)), *(["([" * (n // 4) + "])" * (n // 4)] * min(t, total // n))]
     ),
     "hash": lambda rng, n: "\n".join([str(n), " ".join(rng.choices(_words(rng, 5_000), k=n))]),
     "implementation": lambda rng, n, m: "\n".join([str(n), " ".join(rng.choices("UDLR", k=m))]),
@@ -133,12 +134,7 @@ EDGE_CASES = {
 
 
 def _sized_input(key: str, rng: random.Random, difficulty: str) -> str:
-    limits = dict(TEMPLATES[key].limits[difficulty])
-    if key == "stack" and difficulty == "hard":
-        # T strings of the longest length would be 10^8 characters, beyond any Python
-        # program in 2 s; the longest strings are checked with a total of 10^6.
-        limits["t"] = 1_000_000 // limits["n"]
-    return SIZED[key](rng, *limits.values())
+    return SIZED[key](rng, *TEMPLATES[key].limits[difficulty].values())
 
 
 def _run_many(program: str, inputs: list[str]) -> list[str]:

@@ -72,8 +72,14 @@ STACK = ProblemTemplate(
         "다음 T개의 줄에 괄호 문자열이 하나씩 주어집니다.",
     ),
     output_format="각 문자열에 대해 YES 또는 NO를 한 줄에 하나씩 출력합니다.",
-    constraints=("1 ≤ T ≤ {t}", "1 ≤ 문자열 길이 ≤ {n}"),
-    limits=sizes({"t": 10, "n": 100}, {"t": 100, "n": 10_000}, {"t": 1_000, "n": 100_000}),
+    # The total bounds the input at what a linear solution reads in time (T * n would be
+    # 10^8 characters at the hard level).
+    constraints=("1 ≤ T ≤ {t}", "1 ≤ 문자열 길이 ≤ {n}", "모든 문자열 길이의 합 ≤ {total}"),
+    limits=sizes(
+        {"t": 10, "n": 100, "total": 1_000},
+        {"t": 100, "n": 10_000, "total": 1_000_000},
+        {"t": 1_000, "n": 100_000, "total": 1_000_000},
+    ),
     make_input=_brackets_input,
     solve=_brackets_solve,
     explain=lambda inp, out: f"올바른 괄호 문자열은 {out.split().count('YES')}개입니다.",
