@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.support.redis_server",
     "tests.support.cluster",
     "tests.support.postgres_server",
+    "tests.support.sandboxes",
 ]
 
 PASSWORD = "correct horse battery"

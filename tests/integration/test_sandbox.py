@@ -12,59 +12,17 @@ import socket
 import sqlite3
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
-from backend.app.problem_generator.sandbox import RunResult, Sandbox, SandboxLimits
-
-NOBODY = 65534
-REPOSITORY = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    """The default sandbox; the test fails with the probe's reason if runs cannot start."""
-    box = Sandbox()
-    reason = box.unavailable_reason()
-    assert reason is None, f"the sandbox cannot start here: {reason}"
-    return box
-
-
-def tagged(source: str) -> tuple[str, str]:
-    """`source` preceded by a line that names its process (and children) uniquely."""
-    tag = "sbx" + uuid.uuid4().hex[:12]
-    prelude = f"import ctypes as _c\n_c.CDLL(None).prctl(15, b{tag!r}, 0, 0, 0)\ndel _c\n"
-    return tag, prelude + source
-
-
-def processes_named(tag: str) -> list[tuple[int, int]]:
-    """(pid, real uid) of the host's processes called `tag`, zombies included."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/comm") as comm:
-                if comm.read().strip() != tag:
-                    continue
-            with open(f"/proc/{entry}/status") as status:
-                uid = next(line for line in status if line.startswith("Uid:")).split()[1]
-        except (FileNotFoundError, ProcessLookupError, StopIteration):
-            continue  # it ended while we looked
-        found.append((int(entry), int(uid)))
-    return found
-
-
-def assert_contained(sandbox: Sandbox, result: RunResult, tag: str) -> str:
-    """The run failed with a reason, left no process, and the next run works; the reason."""
-    assert not result.ok, result
-    reason = result.failure()
-    assert reason, result
-    assert processes_named(tag) == []
-    again = sandbox.run("print(input()[::-1])", "olleh\n")
-    assert (again.ok, again.stdout) == (True, "hello\n"), again
-    return reason
+from backend.app.problem_generator.sandbox import Sandbox, SandboxLimits
+from tests.support.sandboxes import (
+    NOBODY,
+    REPOSITORY,
+    assert_contained,
+    processes_named,
+    tagged,
+)
 
 
 def test_echo_gets_its_stdin_and_exact_stdout(sandbox):

@@ -14,9 +14,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from backend.app.problem_generator.sandbox import Sandbox, SandboxUnavailable, runner
-from tests.integration.test_sandbox import REPOSITORY, sandbox
-
-__all__ = ["sandbox"]  # the fixture, shared with test_sandbox.py
+from tests.support.sandboxes import REPOSITORY
 
 # Each run reports when it started and ended by the wall clock, which the sandbox shares
 # with the host: the overlap is measured where it happens, not around the semaphore.

@@ -5,9 +5,7 @@ from __future__ import annotations
 import threading
 
 from backend.app.problem_generator.sandbox import Sandbox, SandboxLimits
-from tests.integration.test_sandbox import assert_contained, processes_named, sandbox, tagged
-
-__all__ = ["sandbox"]  # the fixture, shared with test_sandbox.py
+from tests.support.sandboxes import assert_contained, processes_named, tagged
 
 
 def test_a_fork_bomb_meets_the_process_limit(sandbox):

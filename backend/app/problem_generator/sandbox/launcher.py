@@ -23,6 +23,7 @@ LEFTOVER_MESSAGE = "LeftoverProcesses: the solution exited with processes still 
 
 _TEMPLATE = """\
 import os, resource
+os.nice({nice})
 for _k, _s, _h in {rlimits!r}:
     resource.setrlimit(_k, (_s, _h))
 with open({path!r}, "rb") as _f:
@@ -69,6 +70,7 @@ def launcher_source(limits: SandboxLimits) -> str:
     )
     return _TEMPLATE.format(
         rlimits=rlimits,
+        nice=int(limits.nice),
         path=SOLUTION_PATH,
         xcpu=int(signal.SIGXCPU),
         kill=int(signal.SIGKILL),
