@@ -174,3 +174,29 @@ def test_a_run_leaves_no_descriptor_open(sandbox):
         sandbox.run(source if source == "print(1)" else "raise SystemExit(3)", "")
 
     assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_the_solution_sees_only_its_standard_streams(sandbox, tmp_path):
+    # Descriptors the server made inheritable (at a low and a high number) must not pass
+    # through bwrap, and neither may bwrap's own (the source's and the status file's).
+    low = open(tmp_path / "low.txt", "w")  # noqa: SIM115 (closed below)
+    high = os.dup2(low.fileno(), 77)
+    os.set_inheritable(low.fileno(), True)
+    os.set_inheritable(high, True)
+    source = (
+        "import os\n"
+        "found = []\n"
+        "for fd in range(256):\n"
+        "    try:\n"
+        "        os.fstat(fd)\n"
+        "    except OSError:\n"
+        "        continue\n"
+        "    found.append(fd)\n"
+        "print(found)\n"
+    )
+    try:
+        result = sandbox.run(source, "")
+    finally:
+        os.close(high)
+        low.close()
+    assert (result.ok, result.stdout) == (True, "[0, 1, 2]\n"), result

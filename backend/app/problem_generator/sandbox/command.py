@@ -14,7 +14,7 @@ def bwrap_argv(
     interpreter: Interpreter,
     limits: SandboxLimits,
     solution_fd: int,
-    info_fd: int,
+    status_fd: int,
     disable_userns: bool,
 ) -> list[str]:
     """argv that runs the solution in memfd `solution_fd` under the launcher."""
@@ -37,8 +37,8 @@ def bwrap_argv(
         "ALL",
         "--clearenv",  # the server's environment (its secrets) never reaches the solution
         "--as-pid-1",  # the launcher is PID 1: when it exits, the kernel kills the rest
-        "--info-fd",
-        str(info_fd),
+        "--json-status-fd",  # the sandbox's PID 1 when it starts, bwrap's exit code at the end
+        str(status_fd),
     ]
     for path in interpreter.binds:
         argv += ["--ro-bind", path, path]

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 
+from .command import SANDBOX_UID
 from .interpreter import InterpreterError, candidates, describe
 from .limits import SandboxLimits
 from .process import Setup, execute
@@ -20,13 +21,14 @@ def find_setup(bwrap: str, limits: SandboxLimits, interpreters: tuple[str, ...] 
     """The setup runs use; raises SandboxUnavailable with the reason when there is none."""
     path = _find_bwrap(bwrap)
     disable_userns = _supports(path, "--disable-userns")
+    drop_root = _drop_root()
     probe_limits = dataclasses.replace(
         limits, wall_seconds=max(limits.wall_seconds, _PROBE_WALL_SECONDS)
     )
     errors = []
     for executable in interpreters if interpreters is not None else candidates():
         try:
-            setup = Setup(path, describe(executable), disable_userns)
+            setup = Setup(path, describe(executable), disable_userns, drop_root)
         except InterpreterError as error:
             errors.append(str(error))
             continue
@@ -45,6 +47,21 @@ def _find_bwrap(bwrap: str) -> str:
         where = f" (nothing at {bwrap})" if os.sep in bwrap else ""
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed{where}")
     return found
+
+
+def _drop_root() -> tuple[str, ...]:
+    """The prefix that starts bwrap as nobody when the server is root (none otherwise).
+
+    As root, the solution would be root outside its namespace, and the kernel does not
+    apply the process limit to root.
+    """
+    if os.geteuid() != 0:
+        return ()  # bwrap maps the server's own unprivileged user to nobody inside
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        raise SandboxUnavailable("the server runs as root and setpriv (util-linux) is missing")
+    uid = str(SANDBOX_UID)
+    return (setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--")
 
 
 def _supports(bwrap: str, option: str) -> bool:
