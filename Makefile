@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run run-cluster test test-tools install install-dev lock migrate frontend frontend-test lint format clean
+.PHONY: run run-cluster sandbox-tool test test-tools install install-dev lock migrate frontend frontend-test lint format clean
 
 # Installs come from the hashed locks, never from requirements*.txt directly: every package,
 # direct or transitive, at the locked version, and only files with a locked hash.
@@ -39,7 +39,7 @@ frontend:
 	else echo "no frontend/ yet: the server shows a placeholder page"; fi
 
 ## The whole product on http://$(BIND): offline model and SQLite unless .env says otherwise.
-run: install migrate frontend
+run: install migrate frontend sandbox-tool
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(BIND) wsgi:app
 
 ## Many hosts on this machine (README "Many hosts"): Redis, Postgres, two gunicorn hosts
@@ -58,6 +58,15 @@ test: install-dev test-tools frontend-test
 ## The Vue client: install exactly the lock file, lint, unit tests (vitest), production build.
 frontend-test:
 	cd frontend && npm ci --no-audit --no-fund && npm run lint && npm test && npm run build
+
+## Debian's bubblewrap, the sandbox that runs generated problems' reference solutions. Without
+## it the app still runs: problems then say their verification was skipped, and why.
+sandbox-tool:
+	@command -v bwrap >/dev/null 2>&1 || { \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		{ $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends bubblewrap; } \
+		|| echo "bubblewrap could not be installed: generated problems will not be verified"; \
+	}
 
 ## What the tests run beside Python: Java 17 for DynamoDB Local; npm, which fetches it
 ## once into .cache/ and builds the client; Debian's Chromium (and a Korean font, for readable
