@@ -34,6 +34,8 @@ from tests.support.live_turns import (
     start_lesson,
     theory_stream_url,
 )
+from tests.support.problem_app import GENERATE
+from tests.support.problem_scripts import generation_scripts, read_ndjson
 from tests.support.prometheus_server import PROMTOOL, require_prometheus, start_prometheus
 from tests.support.sse_client import read_events
 
@@ -217,6 +219,11 @@ def test_the_dashboard_and_the_alerts_have_data_for_a_short_run(server, fake_ope
     answer = read_events(qna_stream_url(base, answer_ticket))
     assert answer.events[-1].data["type"] == "stream_complete"
     give_feedback(base, headers, answer_session, "answer", -1)
+    # A generated problem whose reference solution passes its example in the sandbox.
+    fake_openai.script(*generation_scripts())
+    body = {"prompt": "격자 최단 거리", "difficulty": "easy"}
+    generated = httpx.post(f"{base}{GENERATE}", json=body, headers=headers, timeout=60)
+    assert read_ndjson(generated.text)[-1]["payload"]["verification"]["status"] == "passed"
 
     # The run ends (its figures are counted) just after its last event: wait for them.
     prometheus.wait_for('sum(tutor_stream_outcomes_total{kind="theory"}) >= 5')
@@ -225,6 +232,8 @@ def test_the_dashboard_and_the_alerts_have_data_for_a_short_run(server, fake_ope
     prometheus.wait_for('sum(tutor_time_to_first_block_seconds_count{kind="qna"}) >= 1')
     prometheus.wait_for('sum(tutor_lesson_fallbacks_total{reason="client"}) >= 1')
     prometheus.wait_for("sum(tutor_feedback_total) >= 3")
+    prometheus.wait_for('tutor_problem_verifications_total{status="passed"} >= 1')
+    prometheus.wait_for('sum(tutor_sandbox_run_seconds_count{outcome="ok"}) >= 1')
 
     metrics = app_metrics(base)
     assert sample(metrics, "tutor_lessons_started_total") == 5
