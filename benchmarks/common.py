@@ -58,11 +58,10 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def summary(values: list[float]) -> dict:
-    """p50/p99/max in ms, rounded."""
-    pick = {
-        "p50": percentile(values, 0.5),
-        "p99": percentile(values, 0.99),
-        "max": max(values, default=None),
-    }
-    return {key: None if value is None else round(value, 2) for key, value in pick.items()}
+def summary(
+    values: list[float], quantiles: tuple[float, ...] = (0.5, 0.99), digits: int = 2
+) -> dict:
+    """p50/p99 (or the `quantiles` asked for) and max in ms, rounded."""
+    pick = {f"p{round(q * 100)}": percentile(values, q) for q in quantiles}
+    pick["max"] = max(values, default=None)
+    return {key: None if value is None else round(value, digits) for key, value in pick.items()}

@@ -21,7 +21,7 @@ import time
 from backend.app.domain.problems import Example
 from backend.app.problem_generator.sandbox import Sandbox
 from backend.app.problem_generator.verification import verify_examples
-from benchmarks.common import percentile
+from benchmarks.common import percentile, summary
 
 TARGET_VERIFICATION_P50_MS = 300.0
 SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
@@ -33,12 +33,7 @@ EXAMPLES = [
 
 def figures(values: list[float]) -> dict:
     """p50/p95/max in ms, rounded."""
-    pick = {
-        "p50": percentile(values, 0.5),
-        "p95": percentile(values, 0.95),
-        "max": max(values, default=None),
-    }
-    return {key: None if value is None else round(value, 1) for key, value in pick.items()}
+    return summary(values, (0.5, 0.95), digits=1)
 
 
 def time_startup(sandbox: Sandbox, runs: int) -> tuple[list[float], list[float]]:

@@ -9,7 +9,7 @@ from backend.app.services.container import services
 from backend.app.storage.problems.cursor import encode_cursor
 from tests.conftest import AuthHelper
 from tests.support.live_server import free_port
-from tests.support.problems import make_record, timestamp
+from tests.support.problems import make_record, registered_user, seed, timestamp
 
 PROBLEMS = "/api/v1/problems"
 SUMMARY_KEYS = {"problemId", "createdAt", "prompt", "difficulty", "persisted", "problem"}
@@ -20,19 +20,7 @@ LIST_ITEM_KEYS = SUMMARY_KEYS | {"verification_status"}
 @pytest.fixture
 def user(auth):
     """A registered user: its id and Authorization headers."""
-    registered = auth.register()
-    tokens = auth.login(registered["username"])
-    return {
-        "id": registered["id"],
-        "headers": {"Authorization": f"Bearer {tokens['access_token']}"},
-    }
-
-
-def seed(app, *records):
-    """Save records through the app's own problem store."""
-    with app.app_context():
-        for record in records:
-            assert services().problems.save(record) is True
+    return registered_user(auth)
 
 
 def test_owner_reads_a_saved_problem(app, client, user):

@@ -5,8 +5,14 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from backend.app.services.container import services
-from tests.support.problems import REFERENCE_SOLUTION, make_record, make_verified_record, timestamp
+from tests.support.problems import (
+    REFERENCE_SOLUTION,
+    make_record,
+    make_verified_record,
+    registered_user,
+    seed,
+    timestamp,
+)
 
 PROBLEMS = "/api/v1/problems"
 SUMMARY_KEYS = {"problemId", "createdAt", "prompt", "difficulty", "persisted", "problem"}
@@ -15,19 +21,7 @@ SUMMARY_KEYS = {"problemId", "createdAt", "prompt", "difficulty", "persisted", "
 @pytest.fixture
 def user(auth):
     """A registered user: its id and Authorization headers."""
-    registered = auth.register()
-    tokens = auth.login(registered["username"])
-    return {
-        "id": registered["id"],
-        "headers": {"Authorization": f"Bearer {tokens['access_token']}"},
-    }
-
-
-def seed(app, *records):
-    """Save records through the app's own problem store."""
-    with app.app_context():
-        for record in records:
-            assert services().problems.save(record) is True
+    return registered_user(auth)
 
 
 def documented_schema(client, path: str) -> dict:

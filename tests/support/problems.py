@@ -6,6 +6,7 @@ import uuid
 
 from backend.app.domain.problems import GeneratedProblem
 from backend.app.domain.verification import ExampleCheck, Verification
+from backend.app.services.container import services
 from backend.app.storage.problems import ProblemRecord
 
 
@@ -77,3 +78,20 @@ def make_verified_record(user_id: str | None = None, status: str = "passed", **o
 def timestamp(second: int) -> str:
     """A fixed createdAt, `second` seconds into a minute, in the stores' text format."""
     return f"2026-11-22T00:00:{second:02d}.000000Z"
+
+
+def registered_user(auth) -> dict:
+    """A freshly registered user of the test client: its id and Authorization headers."""
+    registered = auth.register()
+    tokens = auth.login(registered["username"])
+    return {
+        "id": registered["id"],
+        "headers": {"Authorization": f"Bearer {tokens['access_token']}"},
+    }
+
+
+def seed(app, *records: ProblemRecord) -> None:
+    """Save records through the app's own problem store."""
+    with app.app_context():
+        for record in records:
+            assert services().problems.save(record) is True
