@@ -91,8 +91,8 @@ def test_a_forged_problem_prompt_stays_inside_its_tag_at_every_stage(openai_app,
     response = client.post("/api/v1/problems/generate-stream", json=body, headers=headers)
     assert read_ndjson(response.get_data(as_text=True))[-1]["type"] == "result"
 
-    stages = fake_openai.requests
-    assert len(stages) == 3  # analysis, variation, description
+    *stages, solution = fake_openai.requests
+    assert len(stages) == 3  # analysis, variation, description; then the reference solution
     for record in stages:
         system, human = record.messages
         assert (system["role"], human["role"]) == ("system", "user")
@@ -100,3 +100,11 @@ def test_a_forged_problem_prompt_stays_inside_its_tag_at_every_stage(openai_app,
         assert render_tag("prompt", prompt) in human["content"]
         assert human["content"].count("</prompt>") == 1
         assert FORGED_LINE not in system["content"]
+    # The solution call works from the parsed problem: the learner's prompt is not in it.
+    system, human = solution.messages
+    assert LEARNER_DATA_RULE in system["content"]
+    assert (
+        human["content"].count("<task>") == 1
+        and "<task>problem_solution</task>" in human["content"]
+    )
+    assert FORGED_LINE not in system["content"] + human["content"]
