@@ -19,6 +19,7 @@ from tests.support.problem_scripts import (
     read_ndjson,
     statuses,
 )
+from tests.support.sandboxes import sandbox_processes
 
 pytestmark = pytest.mark.live
 
@@ -173,21 +174,6 @@ def test_a_hostile_solution_fails_its_verification_while_the_worker_keeps_servin
     assert probe.latencies and max(probe.latencies) < 2.0, probe.latencies
     assert not (Path(server.data_dir) / "escaped.txt").exists()
     assert not Path("/escaped.txt").exists()
-
-
-def sandbox_processes() -> list[str]:
-    """Command lines of processes left from sandboxed runs (bwrap or a solution in one)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if "bwrap" in cmdline or "/sandbox/solution.py" in cmdline:
-            found.append(f"{entry.name}: {cmdline[:120]}")
-    return found
 
 
 def test_nothing_is_left_behind_by_the_runs(server):

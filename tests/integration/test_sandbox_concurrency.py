@@ -14,7 +14,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from backend.app.problem_generator.sandbox import Sandbox, SandboxUnavailable, runner
-from tests.support.sandboxes import REPOSITORY
+from tests.support.sandboxes import REPOSITORY, sandbox_processes
 
 # Each run reports when it started and ended by the wall clock, which the sandbox shares
 # with the host: the overlap is measured where it happens, not around the semaphore.
@@ -188,3 +188,38 @@ def test_each_run_is_observed_by_outcome(sandbox):
 
     assert sample("ok") == before["ok"] + 1
     assert sample("error") == before["error"] + 1
+
+
+GREENLET_KILLED = """
+from gevent import monkey
+monkey.patch_all()
+import json, sys, time
+import gevent
+sys.path.insert(0, sys.argv[1])
+from backend.app.problem_generator.sandbox import Sandbox
+from tests.support.sandboxes import sandbox_processes
+box = Sandbox()
+assert box.unavailable_reason() is None
+run = gevent.spawn(box.run, "import time\\ntime.sleep(60)\\n", "")
+gevent.sleep(1.0)  # the solution is asleep in its sandbox
+running = len(sandbox_processes())
+run.kill()
+time.sleep(0.5)  # this process lives on: --die-with-parent alone would not end the run
+print(json.dumps({"killed": run.dead, "running": running, "left": sandbox_processes()}))
+"""
+
+
+def test_a_run_whose_caller_is_killed_takes_its_sandbox_with_it():
+    before = set(sandbox_processes())
+    done = subprocess.run(
+        [sys.executable, "-c", GREENLET_KILLED, str(REPOSITORY)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["killed"] and report["running"] > 0, report
+    assert report["left"] == [], report
+    assert set(sandbox_processes()) - before == set()

@@ -76,6 +76,11 @@ def execute(setup: Setup, limits: SandboxLimits, source: str, stdin: str) -> Run
             if timed_out:
                 _stop(child)
             exit_code = child.exit_code()
+        except BaseException:
+            # The caller is going away mid-run (its greenlet killed, say): nobody would
+            # enforce the wall clock any more, so the sandbox goes now (--die-with-parent).
+            child.kill()
+            raise
         finally:
             child.close()
         duration_ms = (time.perf_counter() - started) * 1000
