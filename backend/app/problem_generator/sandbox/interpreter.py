@@ -14,9 +14,10 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
+
+from .spawn import capture
 
 # Debian's interpreter first: the server's own may live where the sandbox user cannot read
 # (a virtualenv under /root, mode 0700).
@@ -81,15 +82,9 @@ def describe(executable: str, timeout: float = 30.0) -> Interpreter:
 def _ask(executable: str, timeout: float) -> dict:
     """The interpreter's own view of its paths, started as the sandbox starts it."""
     try:
-        done = subprocess.run(
-            [executable, "-I", "-S", "-c", _PATHS_SCRIPT],
-            capture_output=True,
-            timeout=timeout,
-            env={},
-            check=False,
-        )
-        return json.loads(done.stdout)
-    except (OSError, subprocess.SubprocessError, ValueError) as error:
+        stdout, _ = capture([executable, "-I", "-S", "-c", _PATHS_SCRIPT], timeout)
+        return json.loads(stdout)
+    except (OSError, ValueError) as error:
         raise InterpreterError(f"{executable} did not report its paths: {error}") from error
 
 
@@ -102,13 +97,11 @@ def _stdlib_directories(paths: dict) -> list[str]:
 def _linked_libraries(ldd: str, files: list[str], timeout: float) -> list[str]:
     """Every library path `ldd` resolves for these files, the dynamic loader included."""
     try:
-        done = subprocess.run(
-            [ldd, *files], capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as error:
+        stdout, _ = capture([ldd, *files], timeout)
+    except OSError as error:
         raise InterpreterError(f"ldd failed: {error}") from error
     libraries = set()
-    for line in done.stdout.splitlines():
+    for line in stdout.splitlines():
         if not line.startswith(("\t", " ")):
             continue  # a "file:" header when ldd is given several files
         target = line.split("=>", 1)[1] if "=>" in line else line

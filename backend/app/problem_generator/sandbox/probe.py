@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 
 from .command import SANDBOX_UID
 from .interpreter import InterpreterError, candidates, describe
 from .limits import SandboxLimits
 from .process import Setup, execute
 from .result import SandboxUnavailable
+from .spawn import capture
 
 PROBE_SOURCE = "print(1)"
 _PROBE_WALL_SECONDS = 20.0  # a cold page cache on a busy machine, not a solution's budget
@@ -67,12 +67,10 @@ def _drop_root() -> tuple[str, ...]:
 def _supports(bwrap: str, option: str) -> bool:
     """Whether this bwrap lists `option` in its help (0.8 added --disable-userns)."""
     try:
-        done = subprocess.run(
-            [bwrap, "--help"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as error:
+        stdout, stderr = capture([bwrap, "--help"], timeout=30)
+    except OSError as error:
         raise SandboxUnavailable(f"bubblewrap (bwrap) does not run: {error}") from error
-    return option in done.stdout + done.stderr
+    return option in stdout + stderr
 
 
 def _why(result) -> str:

@@ -68,7 +68,8 @@ def execute(setup: Setup, limits: SandboxLimits, source: str, stdin: str) -> Run
         ]
         started = time.perf_counter()
         try:
-            child = spawn(argv, stdin_fd, out, err, solution, status)
+            # They become the child's 0-4: 3 and 4 are the ones bwrap's argv names.
+            child = spawn(argv, (stdin_fd, out, err, solution, status), status_fd=status)
         except OSError as error:
             raise SandboxUnavailable(f"bubblewrap could not start: {error}") from error
         try:

@@ -28,11 +28,11 @@ _DEFAULT_SIGNALS = tuple(
 
 @dataclass
 class Child:
-    """A started bwrap: its pid, a pidfd that turns readable when it ends, its status file."""
+    """A started process: its pid, a pidfd that turns readable when it ends, bwrap's status."""
 
     pid: int
     pidfd: int
-    status_fd: int
+    status_fd: int | None = None  # bwrap's --json-status-fd file, for a sandboxed run
 
     def wait(self, timeout: float) -> bool:
         """Whether it ended within `timeout` seconds (cooperative under gevent)."""
@@ -47,6 +47,8 @@ class Child:
             status = None  # gevent's SIGCHLD handler reaped it: bwrap's status file tells
         if status is not None:
             return os.waitstatus_to_exitcode(status)
+        if self.status_fd is None:
+            return 1  # reaped by someone else, with nothing that kept its status
         return status_value(self.status_fd, "exit-code", default=1)
 
     def kill(self) -> None:
@@ -60,26 +62,30 @@ class Child:
 
 
 def spawn(
-    argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, solution_fd: int, status_fd: int
+    argv: list[str],
+    fds: tuple[int, ...],
+    env: dict[str, str] | None = None,
+    status_fd: int | None = None,
 ) -> Child:
-    """Start `argv` with exactly these six descriptors (0-4 in the child), in a new session."""
-    sources = (stdin_fd, stdout_fd, stderr_fd, solution_fd, status_fd)
-    # Each source is first copied above every fd in play, so that placing them at 0-4 can
-    # never overwrite a source not yet placed; then the copies are closed.
-    high = max(*sources, 4) + 1
+    """Start `argv` with exactly `fds` (as 0, 1, 2, ... in the child), in a new session.
+
+    `env` is the whole environment (empty unless given: not even bwrap gets the server's);
+    `status_fd` is where a bwrap among them writes its JSON status.
+    """
+    # Each source is first copied above every fd in play, so that placing them at 0, 1, ...
+    # can never overwrite a source not yet placed; then the copies are closed.
+    high = max(*fds, len(fds)) + 1
     # A descriptor someone made inheritable would pass through bwrap into the sandbox.
     actions = [
-        (os.POSIX_SPAWN_CLOSE, fd)
-        for fd in _inheritable_fds()
-        if fd >= len(sources) and fd not in sources
+        (os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_fds() if fd >= len(fds) and fd not in fds
     ]
-    actions += [(os.POSIX_SPAWN_DUP2, fd, high + i) for i, fd in enumerate(sources)]
-    actions += [(os.POSIX_SPAWN_DUP2, high + i, i) for i in range(len(sources))]
-    actions += [(os.POSIX_SPAWN_CLOSE, high + i) for i in range(len(sources))]
+    actions += [(os.POSIX_SPAWN_DUP2, fd, high + i) for i, fd in enumerate(fds)]
+    actions += [(os.POSIX_SPAWN_DUP2, high + i, i) for i in range(len(fds))]
+    actions += [(os.POSIX_SPAWN_CLOSE, high + i) for i in range(len(fds))]
     pid = os.posix_spawn(
         argv[0],
         argv,
-        {},  # not even bwrap gets the server's environment
+        env or {},
         file_actions=actions,
         setsid=True,
         setsigmask=(),
@@ -87,6 +93,34 @@ def spawn(
     )
     # No yield since the spawn, so nobody can have reaped it yet: the pid is still ours.
     return Child(pid, os.pidfd_open(pid), status_fd)
+
+
+def capture(argv: list[str], timeout: float) -> tuple[str, str]:
+    """Run a trusted helper (ldd, `bwrap --help`) to its end: its stdout and stderr.
+
+    Like every process the sandbox starts, it is spawned, not forked: the probe runs in a
+    worker that is already serving streams. Raises OSError when it cannot start and
+    TimeoutError when it outlives `timeout` (it is killed then).
+    """
+    opened = [os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)]
+    try:
+        opened += [os.memfd_create("stdout"), os.memfd_create("stderr")]
+        child = spawn(argv, tuple(opened), env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
+        try:
+            if not child.wait(timeout):
+                child.kill()
+                raise TimeoutError(f"{argv[0]} did not finish within {timeout:g} s")
+            child.exit_code()  # reaps it
+        finally:
+            child.close()
+        return tuple(_read_all(fd) for fd in opened[1:])  # type: ignore[return-value]
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+def _read_all(fd: int) -> str:
+    return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace")
 
 
 def status_value(status_fd: int, key: str, default: int | None = None) -> int | None:
