@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
 # What a failed example shows of the solution's output: enough to see the mistake, never
 # a flood in the stored item or the stream.
 MAX_ACTUAL_CHARS = 2_000
+NO_EXAMPLES = "The problem has no examples to check."
 
 
 def comparable_lines(text: str) -> list[str]:
@@ -30,17 +30,18 @@ def outputs_match(expected: str, actual: str) -> bool:
     return comparable_lines(expected) == comparable_lines(actual)
 
 
-def _check(sandbox: Sandbox, solution: str, index: int, example: Example) -> ExampleCheck:
+def _check(
+    sandbox: Sandbox, solution: str, index: int, example: Example
+) -> tuple[ExampleCheck, float]:
+    """The example's check, and the milliseconds its run took in the sandbox."""
     stdin = example.input if example.input.endswith("\n") else example.input + "\n"
     run = sandbox.run(solution, stdin)
     if run.ok and outputs_match(example.output, run.stdout):
-        return ExampleCheck(index=index, passed=True)
-    return ExampleCheck(
-        index=index,
-        passed=False,
-        actual=run.stdout[:MAX_ACTUAL_CHARS],
-        error=run.failure(),
+        return ExampleCheck(index=index, passed=True), run.duration_ms
+    check = ExampleCheck(
+        index=index, passed=False, actual=run.stdout[:MAX_ACTUAL_CHARS], error=run.failure()
     )
+    return check, run.duration_ms
 
 
 def verify_examples(sandbox: Sandbox, solution: str, examples: Sequence[Example]) -> Verification:
@@ -48,11 +49,12 @@ def verify_examples(sandbox: Sandbox, solution: str, examples: Sequence[Example]
 
     Raises SandboxUnavailable when no run can start (the caller reports `skipped`).
     """
-    started = time.monotonic()
-    checks = [_check(sandbox, solution, i, example) for i, example in enumerate(examples)]
-    runtime_ms = round((time.monotonic() - started) * 1000)
-    if not checks:
-        return Verification(status="skipped", reason="The problem has no examples to check.")
+    if not examples:
+        return Verification.skipped(NO_EXAMPLES)
+    runs = [_check(sandbox, solution, i, example) for i, example in enumerate(examples)]
+    checks = [check for check, _ in runs]
+    # Time in the sandbox only: waiting for a free run slot is not the solution's.
+    runtime_ms = round(sum(duration for _, duration in runs))
     passed = all(check.passed for check in checks)
     return Verification(
         status="passed" if passed else "failed",

@@ -17,7 +17,7 @@ from backend.app.problem_generator.solution_text import (
     extract_corrected_outputs,
     extract_program,
 )
-from backend.app.problem_generator.verification import verify_examples
+from backend.app.problem_generator.verification import NO_EXAMPLES, verify_examples
 from backend.app.problem_generator.verification_prompts import (
     build_repair_messages,
     build_solution_messages,
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 InvokeText = Callable[[list[BaseMessage]], str]
 
 TURNED_OFF = "Verification is turned off on this server (PROBLEM_VERIFICATION=off)."
-NO_EXAMPLES = "The problem has no examples to check."
 NO_SOLUTION = "The model did not write a usable reference solution."
 
 
