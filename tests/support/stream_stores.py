@@ -20,8 +20,8 @@ from backend.app.streaming.redis import RedisRunCaps, RedisStreamStore
 from backend.app.streaming.sqlite import SqliteStreamStore
 
 BACKENDS = ["sqlite", "redis"]
-# Run caps: the SQL `active_runs` table (sqlite) or sorted sets on Redis.
-CAP_BACKENDS = ["sqlite", "redis"]
+# Run caps: the SQL `active_runs` table (on SQLite or PostgreSQL) or sorted sets on Redis.
+CAP_BACKENDS = ["sqlite", "postgres", "redis"]
 
 
 def open_backend(request, tmp_path: Path) -> StreamBackend:
@@ -29,6 +29,9 @@ def open_backend(request, tmp_path: Path) -> StreamBackend:
     if request.param == "redis":
         url = request.getfixturevalue("redis_url")
         return StreamBackend("redis", tmp_path, url, request.getfixturevalue("redis_prefix"))
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_database_url")
+        return StreamBackend("postgres", tmp_path, database_url=url)
     return StreamBackend(request.param, tmp_path)
 
 
@@ -36,12 +39,18 @@ class StreamBackend:
     """One shared backend of the given kind, for one test."""
 
     def __init__(
-        self, name: str, tmp_path: Path, redis_url: str | None = None, prefix: str = ""
+        self,
+        name: str,
+        tmp_path: Path,
+        redis_url: str | None = None,
+        prefix: str = "",
+        database_url: str | None = None,
     ) -> None:
         self.name = name
         self.tmp_path = tmp_path
         self.redis_url = redis_url
         self.prefix = prefix  # a Redis key prefix of this test's own
+        self.database_url = database_url or f"sqlite:///{tmp_path / 'app.db'}"
 
     def worker(self, *, max_events: int = 10, retention_seconds: float = 600) -> StreamStore:
         """A new store instance on the shared backend: one more worker."""
@@ -62,8 +71,8 @@ class StreamBackend:
 
     def run_caps(self, cap: int) -> RunCaps:
         """A new run-cap counter on the shared backend: one more worker."""
-        if self.name == "sqlite":
-            database = Database(f"sqlite:///{self.tmp_path / 'app.db'}")
+        if self.name in ("sqlite", "postgres"):
+            database = Database(self.database_url)
             upgrade_to_head(database.engine, self.tmp_path)
             return RunSlots(database, cap)
         if self.name == "redis":
