@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -159,6 +161,33 @@ def test_openai_closing_the_stream_early_is_seen_by_the_fake(tmp_path, fake_open
 
 
 # Gemini
+
+
+# A fresh interpreter: the SDK caches its platform headers for the life of the process.
+NO_FORK_AFTER_BUILD = """
+import subprocess
+from backend.app.config import Settings
+from backend.app.llm.factory import create_chat_model
+model = create_chat_model(Settings(_env_file=None, APP_ENV="testing", LLM_PROVIDER="openai",
+                                   OPENAI_API_KEY="k", OPENAI_BASE_URL="http://127.0.0.1:9/v1"))
+started = []
+def record(self, args, *rest, **kwargs):  # the SDK would swallow an error raised here
+    started.append(args)
+    raise OSError("no subprocess here")
+subprocess.Popen.__init__ = record
+model.root_client.default_headers  # what every request sends
+print(started or "ok")
+"""
+
+
+def test_the_openai_model_runs_no_subprocess_once_built():
+    # The SDK's first request reads the platform (Python runs `uname -p`): under gevent a
+    # fork of the whole worker. The factory has it done at start-up instead.
+    finished = subprocess.run(
+        [sys.executable, "-c", NO_FORK_AFTER_BUILD],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert finished.returncode == 0 and finished.stdout.strip() == "ok", finished.stderr
 
 
 def test_gemini_stream_yields_the_scripted_chunks(tmp_path, fake_gemini):

@@ -29,6 +29,11 @@ def create_chat_model(settings: Settings, *, temperature: float | None = None) -
             stream_usage=True,
             max_tokens=settings.LLM_MAX_OUTPUT_TOKENS,  # sent as max_completion_tokens
         )
+        # The SDK builds its platform headers on its first request, and Python runs
+        # `uname -p` for them: under gevent a fork of the whole worker, which held every
+        # stream of the worker while the first lesson of its life began. Built now, at
+        # start-up, they are cached for the life of the process.
+        _ = model.root_client.default_headers
         return use_dict_chunks(model)
     if provider == "gemini":
         from langchain_google_genai import ChatGoogleGenerativeAI
