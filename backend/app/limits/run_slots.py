@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.app.errors import APIError
 from backend.app.storage.db import Database
 from backend.app.storage.models import ActiveRun
+from backend.app.storage.postgres import RUN_SLOTS_LOCK_CLASS
 from backend.app.streaming.run_caps import DEFAULT_LEASE_SECONDS, CapsAnswers
 
 _runs = ActiveRun.__table__
@@ -34,7 +35,7 @@ _RUN = bindparam("run_id", type_=String)
 # Serialises one user's acquisitions on PostgreSQL, held until the transaction ends (an
 # advisory lock: the user needs no row of its own). On SQLite the first write below takes
 # the database's write lock for the rest of the transaction instead.
-_LOCK_USER = select(func.pg_advisory_xact_lock(func.hashtextextended(_USER, 0)))
+_LOCK_USER = select(func.pg_advisory_xact_lock(RUN_SLOTS_LOCK_CLASS, func.hashtext(_USER)))
 # Lapsed slots of this user, and a lapsed slot of this very run, no longer count.
 _DELETE_LAPSED = delete(_runs).where(
     _runs.c.lease_expires_at <= bindparam("now", type_=Float),

@@ -19,6 +19,9 @@ CONNECT_TIMEOUT_SECONDS = 3
 MIGRATIONS_LOCK_KEY = 7_346_201_001
 LOCK_POLL_SECONDS = 0.1
 CHECKPOINT_SETUP_LOCK_KEY = 7_346_201_002
+# A user's run-slot acquisitions lock (this class, a hash of the user id): Postgres keeps
+# two-key advisory locks apart from the one-key locks above.
+RUN_SLOTS_LOCK_CLASS = 7_346_201
 
 _SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
 
