@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import gevent
+
 from backend.app.streaming.sqlite.upgrade import upgrade_to_hashed_tickets
+from backend.app.streaming.sqlite.wal import WalCheckpointer, gevent_drives_this_process
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ticket_hashes (
@@ -38,6 +42,14 @@ CREATE INDEX IF NOT EXISTS ix_takeover_claims_expiry ON takeover_claims (expires
 CREATE INDEX IF NOT EXISTS ix_current_blocks_expiry ON current_blocks (expires_at);
 """
 BUSY_TIMEOUT_MS = 3000
+# SQLite checkpoints by itself inside the commit that fills the WAL past 1,000 pages, and
+# under gevent that commit held every greenlet of the worker: this store, rewritten every
+# preview interval while lessons stream, filled it about every 1.6 s, and those commits
+# took 5-8 ms instead of about 1 ms. So under gevent a native thread checkpoints (wal.py)
+# at most this often while the store is written, and SQLite's own checkpoint is left only
+# as a bound on the WAL (about 80 MB) in case the thread falls behind.
+CHECKPOINT_EVERY_SECONDS = 1.0
+WAL_PAGES_BEFORE_INLINE_CHECKPOINT = 20_000
 
 T = TypeVar("T")
 
@@ -59,6 +71,17 @@ class SqliteDatabase:
             self._db.execute("ALTER TABLE runs ADD COLUMN meta TEXT")
         upgrade_to_hashed_tickets(self._db)
         self._lock = threading.Lock()
+        self._checkpoints: WalCheckpointer | None = None
+        self._next_checkpoint = 0.0
+        self._checkpointing = False
+        if gevent_drives_this_process():
+            self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES_BEFORE_INLINE_CHECKPOINT}")
+            self._checkpoints = WalCheckpointer(
+                str(path),
+                BUSY_TIMEOUT_MS / 1000,
+                "PASSIVE",
+                "Could not copy the stream store's write-ahead log back",
+            )
 
     def write(self, statements: Callable[[sqlite3.Cursor], T]) -> T:
         """Run `statements(cursor)` in one IMMEDIATE transaction and return its result."""
@@ -72,7 +95,27 @@ class SqliteDatabase:
                     cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
-            return result
+        self._checkpoint_if_due()
+        return result
+
+    def _checkpoint_if_due(self) -> None:
+        if self._checkpoints is None or self._checkpointing:
+            return
+        now = time.monotonic()
+        if now >= self._next_checkpoint:
+            self._next_checkpoint = now + CHECKPOINT_EVERY_SECONDS
+            self._checkpointing = True
+            gevent.spawn(self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL back while this process writes nothing (its greenlets wait, the hub
+        does not): a checkpoint that copies every frame lets the next write start the WAL
+        afresh, where one racing the writes would leave it growing."""
+        try:
+            with self._lock:
+                self._checkpoints.run_off_hub()
+        finally:
+            self._checkpointing = False
 
     def read(self, sql: str, params: tuple | list) -> list:
         """The rows of one query, outside any explicit transaction."""
