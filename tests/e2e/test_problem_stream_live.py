@@ -18,6 +18,8 @@ from tests.support.live_server import live_server_on_fake, new_user, openai_fake
 from tests.support.problem_scripts import (
     DESCRIPTION,
     EXPECTED_STATUSES,
+    GENERATE,
+    GRID_REQUEST,
     generation_scripts,
     read_ndjson,
     statuses,
@@ -25,9 +27,6 @@ from tests.support.problem_scripts import (
 )
 
 pytestmark = pytest.mark.live
-
-GENERATE = "/api/v1/problems/generate-stream"
-BODY = {"prompt": "격자에서 최단 거리를 구하는 문제를 만들어 줘", "difficulty": "medium"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +46,9 @@ def test_generation_streams_stages_tokens_and_a_readable_result(server, fake):
     base = server.base_url
     headers = new_user(base)
     fake.script(*generation_scripts())
-    with httpx.stream("POST", f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30) as r:
+    with httpx.stream(
+        "POST", f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30
+    ) as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("application/x-ndjson")
         assert r.headers["cache-control"] == "no-cache"
@@ -76,7 +77,7 @@ def test_tokens_reach_the_client_while_the_model_is_still_writing(server, fake):
     base = server.base_url
     fake.script(*generation_scripts(DESCRIPTION, chunk_delay=0.05))
     with httpx.stream(
-        "POST", f"{base}{GENERATE}", json=BODY, headers=new_user(base), timeout=30
+        "POST", f"{base}{GENERATE}", json=GRID_REQUEST, headers=new_user(base), timeout=30
     ) as response:
         for raw in response.iter_lines():
             if json.loads(raw)["type"] == "token":
@@ -91,7 +92,9 @@ def test_client_leaving_closes_the_upstream_request(server, fake):
     slow = Script(content=DESCRIPTION, chunk_size=3, chunk_delay=0.05)
     fake.script(*generation_scripts(slow))
     with httpx.Client(timeout=30) as client:
-        with client.stream("POST", f"{base}{GENERATE}", json=BODY, headers=new_user(base)) as r:
+        with client.stream(
+            "POST", f"{base}{GENERATE}", json=GRID_REQUEST, headers=new_user(base)
+        ) as r:
             seen = 0
             for raw in r.iter_lines():
                 seen += json.loads(raw)["type"] == "token"
@@ -108,7 +111,9 @@ def test_client_leaving_closes_the_upstream_request(server, fake):
 def test_model_failure_mid_stream_ends_with_one_error_line(server, fake):
     base = server.base_url
     fake.script(*generation_scripts(Script(content=DESCRIPTION, chunk_size=7, drop_after=4)))
-    response = httpx.post(f"{base}{GENERATE}", json=BODY, headers=new_user(base), timeout=30)
+    response = httpx.post(
+        f"{base}{GENERATE}", json=GRID_REQUEST, headers=new_user(base), timeout=30
+    )
     assert response.status_code == 200
     lines = read_ndjson(response.text)
     assert token_text(lines) == DESCRIPTION[:28]
@@ -137,7 +142,9 @@ def test_a_stopped_worker_ends_its_problem_streams_with_an_error_line(
     fake_openai.script(*generation_scripts(slow))
     (worker,) = subprocess.check_output(["pgrep", "-P", str(live.process.pid)]).split()
     lines = []
-    with httpx.stream("POST", f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30) as r:
+    with httpx.stream(
+        "POST", f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30
+    ) as r:
         for raw in r.iter_lines():
             lines.append(json.loads(raw))
             if [line["type"] for line in lines].count("token") == 3:

@@ -14,6 +14,8 @@ import pytest
 from tests.support.live_server import live_server_on_fake, new_user
 from tests.support.problem_scripts import (
     EXPECTED_STATUSES,
+    GENERATE,
+    GRID_REQUEST,
     SOLUTION,
     generation_scripts,
     read_ndjson,
@@ -23,8 +25,6 @@ from tests.support.sandboxes import sandbox_processes
 
 pytestmark = pytest.mark.live
 
-GENERATE = "/api/v1/problems/generate-stream"
-BODY = {"prompt": "격자에서 최단 거리를 구하는 문제를 만들어 줘", "difficulty": "medium"}
 # Set in the server's environment: no solution may ever print it.
 SECRET = "fake-secret-5b1f0c2e"
 
@@ -46,7 +46,9 @@ def fake(fake_openai_shared):
 
 
 def generate(base: str, headers: dict) -> list[dict]:
-    with httpx.stream("POST", f"{base}{GENERATE}", json=BODY, headers=headers, timeout=60) as r:
+    with httpx.stream(
+        "POST", f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=60
+    ) as r:
         assert r.status_code == 200
         return read_ndjson("\n".join(r.iter_lines()))
 

@@ -19,13 +19,17 @@ from tests.support.live_turns import (
     start_lesson,
     theory_stream_url,
 )
-from tests.support.problem_scripts import generation_scripts, read_ndjson, token_text
+from tests.support.problem_scripts import (
+    GENERATE,
+    GRID_REQUEST,
+    generation_scripts,
+    read_ndjson,
+    token_text,
+)
 from tests.support.sse_client import read_events
 
 pytestmark = pytest.mark.live
 
-GENERATE = "/api/v1/problems/generate-stream"
-BODY = {"prompt": "격자에서 최단 거리를 구하는 문제를 만들어 줘", "difficulty": "medium"}
 
 DEADLINE = 2.0
 
@@ -79,7 +83,7 @@ def test_a_problem_past_its_deadline_ends_with_one_error_line(deadline_server, f
     base, headers = deadline_server.base_url, new_user(deadline_server.base_url)
     scripts = generation_scripts()
     fake.script(*scripts[:2], Script(content=scripts[2].content, chunk_size=7, hang_after=3))
-    response = httpx.post(f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30)
+    response = httpx.post(f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30)
     lines = read_ndjson(response.text)
     assert token_text(lines) == scripts[2].content[:21]
     assert [ln["type"] for ln in lines].count("error") == 1

@@ -24,13 +24,17 @@ from tests.support.live_turns import (
     start_lesson,
     theory_stream_url,
 )
-from tests.support.problem_scripts import generation_scripts, read_ndjson, token_text
+from tests.support.problem_scripts import (
+    GENERATE,
+    GRID_REQUEST,
+    generation_scripts,
+    read_ndjson,
+    token_text,
+)
 from tests.support.sse_client import read_events
 
 pytestmark = pytest.mark.live
 
-GENERATE = "/api/v1/problems/generate-stream"
-BODY = {"prompt": "격자에서 최단 거리를 구하는 문제를 만들어 줘", "difficulty": "medium"}
 SEND_TIMEOUT = 1.0
 # More than the kernel buffers hold (about 2 MB of a loopback server's send buffer and
 # the client's receive buffer): a client that reads nothing blocks the server's writes.
@@ -114,7 +118,7 @@ def test_a_problem_client_that_stops_reading_is_dropped_with_its_upstream_and_sl
     base, headers = server.base_url, new_user(server.base_url)
     description = Script(content=BIG_TEXT, chunk_size=6_000, chunk_delay=0.03)  # 10 s
     fake.script(*generation_scripts(description))
-    sock = send_and_read_nothing(base, "POST", GENERATE, headers, BODY)
+    sock = send_and_read_nothing(base, "POST", GENERATE, headers, GRID_REQUEST)
     record = fake.wait_for_requests(3, timeout=30)[2]
     fake.wait_until(lambda: record.finished, timeout=30, what="the description's upstream ended")
     assert record.client_gone and len(record.chunks) < len(description.chunks())
@@ -122,7 +126,7 @@ def test_a_problem_client_that_stops_reading_is_dropped_with_its_upstream_and_sl
     assert closed and b'"result"' not in body
     # The run slot is free again: the same user (one run at a time) may start another.
     fake.script(*generation_scripts())
-    again = httpx.post(f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30)
+    again = httpx.post(f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30)
     assert again.status_code == 200, again.text
     assert read_ndjson(again.text)[-1]["type"] == "result"
 
@@ -135,11 +139,13 @@ def test_a_problem_stage_slower_than_the_slot_lease_keeps_its_slot(server, fake)
     scripts = generation_scripts()
     slow_analysis = Script(content=scripts[0], first_token_delay=5.0)  # 2.5 slot leases
     fake.script(slow_analysis, *scripts[1:])
-    with httpx.stream("POST", f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30) as first:
+    with httpx.stream(
+        "POST", f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30
+    ) as first:
         assert first.status_code == 200
         fake.wait_for_requests(1)
         time.sleep(3.5)  # past the slot's lease, still in the analysis stage
-        second = httpx.post(f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30)
+        second = httpx.post(f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30)
         assert second.status_code == 429, second.text
         assert second.json()["error"]["code"] == "RATE_LIMITED"
         lines = read_ndjson("\n".join(first.iter_lines()))
@@ -180,7 +186,7 @@ def test_a_problem_cut_at_the_token_limit_ends_with_one_error_line(server, fake)
     scripts = generation_scripts()
     description = Script(content=scripts[2].content[:120], chunk_size=7, finish_reason="length")
     fake.script(*scripts[:2], description)
-    response = httpx.post(f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30)
+    response = httpx.post(f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30)
     lines = read_ndjson(response.text)
     assert token_text(lines) == description.content
     assert [ln["type"] for ln in lines].count("error") == 1 and lines[-1]["type"] == "error"
@@ -192,7 +198,7 @@ def test_a_planning_reply_cut_at_the_token_limit_is_not_retried(server, fake):
     analysis = generation_scripts()[0]
     fake.script(Script(content=analysis[:20], finish_reason="length"), analysis)
     before = len(fake.requests)
-    response = httpx.post(f"{base}{GENERATE}", json=BODY, headers=headers, timeout=30)
+    response = httpx.post(f"{base}{GENERATE}", json=GRID_REQUEST, headers=headers, timeout=30)
     lines = read_ndjson(response.text)
     assert lines[-1]["type"] == "error" and "token limit" in lines[-1]["payload"]["message"]
     assert len(fake.requests) == before + 1  # a second try would hit the same limit

@@ -6,9 +6,8 @@ from backend.app import create_app
 from backend.app.services.container import services
 from tests.conftest import AuthHelper
 from tests.fakes.scripts import Script
-from tests.support.problem_scripts import DESCRIPTION, generation_scripts, read_ndjson
+from tests.support.problem_scripts import DESCRIPTION, GENERATE, generation_scripts, read_ndjson
 
-GENERATE = "/api/v1/problems/generate-stream"
 BODY = {"prompt": "스택으로 괄호 짝을 확인하는 문제", "difficulty": "easy"}
 
 

@@ -181,17 +181,21 @@ def test_create_table_reports_whether_it_created(fresh_repository):
     fresh_repository.ping()
 
 
-def test_dynamodb_item_has_camel_case_keys_and_snake_case_fields_once(
-    dynamodb_settings, dynamodb_local
-):
+def stored_items(record, dynamodb_settings, dynamodb_local) -> list[dict]:
+    """The raw DynamoDB items of a fresh table once `record` is saved in it."""
     settings = dynamodb_settings()
     table = settings.PROBLEMS_TABLE_NAME
     repository = DynamoProblemRepository(create_dynamodb_client(settings), table)
     repository.create_table()
-    record = make_record()
     repository.save(record)
+    return dynamodb_local.client().scan(TableName=table)["Items"]
 
-    items = dynamodb_local.client().scan(TableName=table)["Items"]
+
+def test_dynamodb_item_has_camel_case_keys_and_snake_case_fields_once(
+    dynamodb_settings, dynamodb_local
+):
+    record = make_record()
+    items = stored_items(record, dynamodb_settings, dynamodb_local)
 
     assert len(items) == 1
     expected = {"problemId", "userId", "createdAt", "request_id", "prompt"}
@@ -205,14 +209,8 @@ def test_dynamodb_item_has_camel_case_keys_and_snake_case_fields_once(
 def test_dynamodb_item_keeps_verification_as_a_map_and_the_solution_once(
     dynamodb_settings, dynamodb_local
 ):
-    settings = dynamodb_settings()
-    table = settings.PROBLEMS_TABLE_NAME
-    repository = DynamoProblemRepository(create_dynamodb_client(settings), table)
-    repository.create_table()
     record = make_verified_record(status="failed")
-    repository.save(record)
-
-    (item,) = dynamodb_local.client().scan(TableName=table)["Items"]
+    (item,) = stored_items(record, dynamodb_settings, dynamodb_local)
 
     expected = {"problemId", "userId", "createdAt", "request_id", "prompt", "verification"}
     assert set(item) == expected | {"reference_solution"} | set(GeneratedProblem.model_fields)

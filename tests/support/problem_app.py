@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from backend.app import create_app
 from tests.conftest import AuthHelper
-from tests.support.problem_scripts import read_ndjson
+from tests.support.problem_scripts import GENERATE, read_ndjson
 
-GENERATE = "/api/v1/problems/generate-stream"
 BODY = {"prompt": "그래프 최단 경로를 연습하는 문제", "difficulty": "medium"}
 
 

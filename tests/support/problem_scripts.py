@@ -6,6 +6,10 @@ import json
 
 from tests.fakes.scripts import Script
 
+GENERATE = "/api/v1/problems/generate-stream"
+# What the learner asks for in the tests that stream a whole generation (grid shortest path).
+GRID_REQUEST = {"prompt": "격자에서 최단 거리를 구하는 문제를 만들어 줘", "difficulty": "medium"}
+
 ANALYSIS = {
     "algorithm_type": "graph",
     "key_concepts": ["너비 우선 탐색", "방문 처리"],
