@@ -31,8 +31,8 @@ def record_to_item(record: ProblemRecord) -> dict[str, Any]:
     }
     # Absent rather than NULL when there is nothing to say: an item saved before
     # verification existed and one saved without it then read back the same way.
-    if record.verification is not None:
-        plain["verification"] = record.verification.to_api()
+    if record.verification_data is not None:
+        plain["verification"] = record.verification_data
     if record.reference_solution is not None:
         plain["reference_solution"] = record.reference_solution
     return {name: _serializer.serialize(value) for name, value in plain.items()}

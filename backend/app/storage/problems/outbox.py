@@ -190,7 +190,7 @@ def _encode(record: ProblemRecord) -> str:
             "prompt": record.prompt,
             "request_id": record.request_id,
             "problem": record.problem.model_dump(),
-            "verification": record.verification.to_api() if record.verification else None,
+            "verification": record.verification_data,
             "reference_solution": record.reference_solution,
         },
         ensure_ascii=False,

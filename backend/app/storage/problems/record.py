@@ -50,11 +50,19 @@ class ProblemRecord:
     verification: Verification | None = None
     reference_solution: str | None = None
 
+    @property
+    def verification_data(self) -> dict[str, Any] | None:
+        """The verification in its wire shape, as every store keeps it (None: there is none).
+
+        `stored_verification` reads it back.
+        """
+        return self.verification.to_api() if self.verification is not None else None
+
     def to_api(self, persisted: bool) -> dict:
         """The owner's read shape of one problem (GET problems/<id>, DESIGN 4.3)."""
         return {
             **self._summary(persisted),
-            "verification": self.verification.to_api() if self.verification else None,
+            "verification": self.verification_data,
             "reference_solution": self.reference_solution,
         }
 

@@ -112,7 +112,7 @@ def _to_row(record: ProblemRecord) -> Problem:
         problem_json=record.problem.model_dump_json(),
         # The wire shape (no None members), so the text reads like the API's JSON.
         verification=(
-            record.verification.model_dump_json(exclude_none=True)
+            json.dumps(record.verification_data, ensure_ascii=False)
             if record.verification is not None
             else None
         ),
