@@ -7,20 +7,10 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from backend.app.streaming.off_hub import off_hub
+
 # Cheap parameters keep the test suite fast; they are never used outside APP_ENV=testing.
 _TESTING_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
-
-
-def _off_hub(func, *args):
-    """Run CPU-heavy `func` in gevent's threadpool when gevent is driving this process."""
-    try:
-        from gevent import get_hub
-        from gevent.monkey import is_module_patched
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return func(*args)
-    if not is_module_patched("threading"):
-        return func(*args)
-    return get_hub().threadpool.apply(func, args)
 
 
 class PasswordService:
@@ -36,13 +26,13 @@ class PasswordService:
 
     def hash(self, password: str) -> str:
         """An Argon2id hash of `password`."""
-        return _off_hub(self._hasher.hash, password)
+        return off_hub(self._hasher.hash, password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """True when `password` matches; for `None` burns the same time and says False."""
         target = password_hash or self._dummy_hash
         try:
-            matched = _off_hub(self._hasher.verify, target, password)
+            matched = off_hub(self._hasher.verify, target, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
         return bool(matched) and password_hash is not None

@@ -11,8 +11,9 @@ from typing import TypeVar
 
 import gevent
 
+from backend.app.streaming.off_hub import gevent_drives_this_process
 from backend.app.streaming.sqlite.upgrade import upgrade_to_hashed_tickets
-from backend.app.streaming.sqlite.wal import WalCheckpointer, gevent_drives_this_process
+from backend.app.streaming.sqlite.wal import WalCheckpointer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ticket_hashes (
@@ -113,7 +114,7 @@ class SqliteDatabase:
         afresh, where one racing the writes would leave it growing."""
         try:
             with self._lock:
-                self._checkpoints.run_off_hub()
+                self._checkpoints.checkpoint_now()
         finally:
             self._checkpointing = False
 

@@ -11,16 +11,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+from backend.app.streaming.off_hub import gevent_drives_this_process, off_hub
+
 log = logging.getLogger(__name__)
-
-
-def gevent_drives_this_process() -> bool:
-    """True when gevent has patched threading (a gunicorn gevent worker, for one)."""
-    try:
-        from gevent.monkey import is_module_patched
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return False
-    return is_module_patched("threading")
 
 
 class WalCheckpointer:
@@ -39,7 +32,7 @@ class WalCheckpointer:
     def request(self) -> None:
         """Checkpoint: at once, or soon in gevent's threadpool when gevent drives this process."""
         if not gevent_drives_this_process():
-            self._report(self._checkpoint())
+            self.checkpoint_now()
             return
         if self._running:
             self._again = True
@@ -49,18 +42,17 @@ class WalCheckpointer:
 
         gevent.spawn(self._serve_requests)
 
-    def run_off_hub(self) -> None:
-        """One checkpoint in gevent's threadpool; the calling greenlet waits, the hub does not."""
-        from gevent import get_hub
-
-        self._report(get_hub().threadpool.apply(self._checkpoint))
+    def checkpoint_now(self) -> None:
+        """One checkpoint, in gevent's threadpool under gevent (the calling greenlet waits,
+        the hub does not)."""
+        self._report(off_hub(self._checkpoint))
 
     def _serve_requests(self) -> None:
         try:
             self._again = True
             while self._again:
                 self._again = False
-                self.run_off_hub()
+                self.checkpoint_now()
         finally:
             self._running = False
 
